@@ -1,0 +1,3 @@
+from ipdocs.cli import main
+
+main()

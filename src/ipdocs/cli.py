@@ -1,0 +1,392 @@
+"""The `ipdocs` command: click commands that call the pipeline and speak plain Norwegian.
+
+No document logic lives here. `main` is the one place that turns errors into exit codes
+(errors.ExitCode) and messages; bad input never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, skeletons
+from .errors import ExitCode, IpdocsError, redact
+from .pipeline import Result, process_file
+from .readers import SUFFIXES
+from .report import problem_lines, warning_lines
+from .settings import CONFIG_NAME, Settings, bundled_templates
+
+# --- click in Norwegian -------------------------------------------------------------------
+
+_HEADINGS = {"Options": "Valg", "Commands": "Kommandoer", "Arguments": "Argumenter"}
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Bruk: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _norwegian_help_option(command: click.Command, ctx: click.Context):
+    option = click.Command.get_help_option(command, ctx)
+    if option is not None:
+        option.help = "Vis denne hjelpen og avslutt."
+    return option
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[VALG]")
+        super().__init__(*args, **kwargs)
+
+    get_help_option = _norwegian_help_option
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[VALG]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
+        super().__init__(*args, **kwargs)
+
+    get_help_option = _norwegian_help_option
+
+
+_Group.group_class = _Group
+
+_USAGE_TRANSLATIONS = [
+    (r"No such option: (\S+)", r"Ukjent valg: \1."),
+    (r"No such command '([^']+)'\.", r"Ukjent kommando «\1»."),
+    (r"Missing argument '([^']+)'\.", r"Mangler \1."),
+    (r"Missing option '([^']+)'\.", r"Mangler valget \1."),
+    (r"Got unexpected extra arguments? \((.*)\)", r"For mange argumenter: \1."),
+    (r"Option '([^']+)' requires an argument\.", r"Valget \1 må ha en verdi."),
+    (
+        r"Invalid value for '([^']+)': '([^']+)' is not one of (.*)\.",
+        r"Ugyldig verdi for \1: «\2». Velg en av \3.",
+    ),
+    (
+        r"Invalid value for '([^']+)': (File|Path|Directory) '([^']+)' does not exist\.",
+        r"Finner ikke «\3» (\1).",
+    ),
+    (r"Invalid value for '([^']+)': (.*)", r"Ugyldig verdi for \1: \2"),
+]
+
+
+def _translate_usage(message: str) -> str:
+    for pattern, replacement in _USAGE_TRANSLATIONS:
+        if re.search(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+def main() -> None:
+    """Entry point: run the command, map every outcome to an exit code."""
+    try:
+        code = cli.main(prog_name="ipdocs", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        name = exc.ctx.command_path if exc.ctx else "ipdocs"
+        click.echo(f"Feil: {_translate_usage(exc.format_message())}", err=True)
+        click.echo(f"Skriv «{name} --help» for hjelp.", err=True)
+        code = ExitCode.usage
+    except click.exceptions.Abort:
+        click.echo("Avbrutt.", err=True)
+        code = 130
+    except IpdocsError as exc:
+        click.echo(f"Feil: {exc}", err=True)
+        code = exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"Feil: {redact(exc.format_message())}", err=True)
+        code = exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("IPDOCS_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
+            "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter ipdocs.",
+            err=True,
+        )
+        code = ExitCode.failed
+    sys.exit(int(code or 0))
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def _settings(ctx: click.Context, **overrides) -> Settings:
+    return Settings.load(ctx.obj.get("config") if ctx.obj else None, **overrides)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for the input files directly inside it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _echo_result(result: Result, *, checking: bool) -> None:
+    name = result.source.name
+    for made in result.made:
+        label = f" ({made.label})" if made.label else ""
+        if checking:
+            click.echo(f"I orden: {name}{label}: {made.kind} for {made.case}")
+        else:
+            click.echo(f"Laget: {made.path}{label}  (fra {name})")
+    for line in warning_lines(result):
+        click.echo(f"  Advarsel: {line}")
+    if result.refused:
+        click.echo(f"Avvist: {name}")
+        for line in problem_lines(result):
+            click.echo(f"  - {line}")
+
+
+def _run_files(
+    ctx: click.Context, files: tuple[Path, ...], settings: Settings, *, write: bool
+) -> int:
+    paths = _expand(files)
+    if not paths:
+        raise click.UsageError("Fant ingen filer å lese.")
+    made = refused = 0
+    for path in paths:
+        result = process_file(path, settings, write=write)
+        _echo_result(result, checking=not write)
+        made += len(result.made)
+        refused += len(result.refused)
+    verb = "i orden" if not write else "laget"
+    click.echo(f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist.")
+    return ExitCode.refused if refused else ExitCode.ok
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@click.group(
+    cls=_Group,
+    help="""Fyller ut innkalling, referat, samtykke og fullmakt for
+ansvarsgrupper og individuell plan, fra møtenotater (YAML/JSON) eller Excel-ark.
+
+\b
+Kom i gang:
+  ipdocs init                      lag mappene og innstillingsfilen
+  ipdocs skeleton innkalling       lag et eksempel du kan fylle ut
+  ipdocs render innkalling.yaml    lag Word-dokumentet i outbox/<sak>/
+""",
+)
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL",
+    help=f"Innstillingsfilen (standard: {CONFIG_NAME} i mappen du står i).",
+)
+@click.version_option(
+    __version__, "--version", message="ipdocs %(version)s", help="Vis versjonen og avslutt."
+)
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    ctx.obj = {"config": config}
+
+
+@cli.command(
+    help="""Lag dokumentene fra en eller flere filer.
+
+Hver fil blir til outbox/<sak>/<dato>_<dokument>.docx. Er en fil feil, blir den
+avvist med en forklaring, og de andre blir likevel laget. En mappe betyr alle
+.yaml-, .yml-, .json- og .xlsx-filene i den.
+
+\b
+Eksempel:
+  ipdocs render innkalling.yaml referat.xlsx --out outbox
+"""
+)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="FIL..."
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPPE",
+    help="Hvor dokumentene skal legges (standard: outbox/).",
+)
+@click.pass_context
+def render(ctx: click.Context, files: tuple[Path, ...], out: Path | None) -> int:
+    return _run_files(ctx, files, _settings(ctx, outbox=out), write=True)
+
+
+@cli.command(
+    help="""Sjekk filer uten å lage noe.
+
+Gir de samme meldingene som «render», men skriver ingen filer.
+"""
+)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="FIL..."
+)
+@click.pass_context
+def check(ctx: click.Context, files: tuple[Path, ...]) -> int:
+    return _run_files(ctx, files, _settings(ctx), write=False)
+
+
+@cli.command(
+    help="""Lag en eksempelfil du kan fylle ut.
+
+DOKUMENT er innkalling, referat, samtykke eller fullmakt. Med --xlsx får du
+et Excel-ark for ett møte i stedet (innkalling eller referat).
+
+\b
+Eksempel:
+  ipdocs skeleton referat --xlsx
+"""
+)
+@click.argument("kind", type=click.Choice(skeletons.KINDS), metavar="DOKUMENT")
+@click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
+@click.option(
+    "--ut",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL",
+    help="Filnavnet (standard: DOKUMENT.yaml eller DOKUMENT.xlsx).",
+)
+@click.option("--overskriv", is_flag=True, help="Skriv over en fil som finnes fra før.")
+@click.pass_context
+def skeleton(
+    ctx: click.Context, kind: str, xlsx: bool, target: Path | None, overskriv: bool
+) -> int:
+    settings = _settings(ctx)
+    if xlsx and kind not in ("innkalling", "referat"):
+        raise click.UsageError(
+            "Excel-ark finnes bare for innkalling og referat. Bruk YAML for de andre."
+        )
+    target = target or Path(f"{kind}.{'xlsx' if xlsx else 'yaml'}")
+    if target.exists() and not overskriv:
+        raise click.UsageError(
+            f"{target} finnes fra før. Bruk --overskriv, eller velg et annet navn med --ut."
+        )
+    if xlsx:
+        skeletons.write_workbook(kind, target, today=settings.today)
+    else:
+        target.write_text(
+            skeletons.yaml_text(kind, today=settings.today, name=target.name), encoding="utf-8"
+        )
+    click.echo(f"Laget {target}. Fyll den ut, og kjør «ipdocs render {target}».")
+    return ExitCode.ok
+
+
+_TOML = """\
+# Innstillinger for ipdocs. Linjer som begynner med # er forklaringer.
+
+[kommune]
+navn = "Eksempel kommune"
+enhet = "Koordinerende enhet"       # den koordinerende enheten (f.eks. Tildelings- og koordineringskontoret)
+telefon = "00 00 00 00"
+epost = "post@eksempel.kommune.no"
+adresse = "Rådhusgata 1, 0000 Eksempel"
+sprak = "nb"                         # nb (bokmål) eller nn (nynorsk): språket når en fil ikke sier noe
+
+[mapper]
+inbox = "inbox"                      # her legger koordinatorene filene sine
+outbox = "outbox"                    # her kommer dokumentene, i én mappe per sak
+maler = "templates"                  # Word-malene (kan endres i Word)
+
+[overvaking]
+ventetid = 2                         # sekunder en fil må være uendret før den leses
+intervall = 1                        # sekunder mellom hver sjekk av en nettverksmappe
+"""
+
+
+@cli.command(
+    help="""Gjør klar en mappe for ipdocs.
+
+Lager inbox/, outbox/, templates/ (kopier av malene, som du kan endre i Word) og
+ipdocs.toml, der du fyller inn kommunens navn og kontaktinformasjon. Ingenting som
+finnes fra før blir skrevet over.
+"""
+)
+@click.argument(
+    "folder",
+    required=False,
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="[MAPPE]",
+)
+def init(folder: Path) -> int:
+    created = []
+    for name in ("inbox", "outbox", "templates"):
+        if not (folder / name).exists():
+            (folder / name).mkdir(parents=True)
+            created.append(f"{name}/")
+    for source in sorted(bundled_templates().glob("*.docx")) + [bundled_templates() / "README.md"]:
+        target = folder / "templates" / source.name
+        if source.exists() and not target.exists():
+            shutil.copyfile(source, target)
+            created.append(f"templates/{source.name}")
+    config = folder / CONFIG_NAME
+    if not config.exists():
+        config.write_text(_TOML, encoding="utf-8")
+        created.append(CONFIG_NAME)
+    if created:
+        click.echo(f"Laget i {folder}: " + ", ".join(created))
+    else:
+        click.echo(f"Alt fantes fra før i {folder}. Ingenting ble endret.")
+    click.echo(f"Neste steg: fyll inn kommunens opplysninger i {config}.")
+    return ExitCode.ok
+
+
+@cli.group(cls=_Group, help="Arbeid med Word-malene.")
+def templates() -> None:
+    pass
+
+
+@templates.command(
+    "check",
+    help="""Sjekk Word-malene før du bruker dem.
+
+Finner felt som er skrevet feil og koder som ikke er hele. Uten MAPPE sjekkes
+malene fra innstillingsfilen, ellers de innebygde malene.
+""",
+)
+@click.argument(
+    "folder",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="[MAPPE]",
+)
+@click.pass_context
+def templates_check(ctx: click.Context, folder: Path | None) -> int:
+    from .template_check import check_folder
+
+    settings = _settings(ctx)
+    failures = 0
+    for report in check_folder(folder or settings.templates, settings):
+        if report.problems:
+            failures += 1
+            click.echo(f"Feil i {report.path}:")
+            for problem in report.problems:
+                click.echo(f"  - {problem}")
+        else:
+            click.echo(f"I orden: {report.path}")
+    click.echo("Alle malene er i orden." if not failures else f"{failures} mal(er) må rettes.")
+    return ExitCode.refused if failures else ExitCode.ok

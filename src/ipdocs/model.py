@@ -1,0 +1,156 @@
+"""The domain: the four documents and the people, meetings and actions in them. No I/O.
+
+Everything here is already validated: readers build these objects or refuse the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+Language = str  # "nb" (bokmål) or "nn" (nynorsk)
+LANGUAGES = ("nb", "nn")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    address: str = ""
+    national_id: str | None = None  # fødselsnummer, digits only; only consent/fullmakt print it
+    synthetic_id: bool = False  # a test number from the national test data service
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    name: str
+    phone: str = ""
+    service: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    role: str = ""
+    regular: bool = True  # False: called in for this meeting only
+
+    @property
+    def is_gp(self) -> bool:
+        return "fastlege" in self.role.casefold()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    place: str
+    interpreter: str | None = None  # the interpreter's language
+
+    @property
+    def duration(self) -> dt.timedelta:
+        day = dt.date(2000, 1, 1)
+        return dt.datetime.combine(day, self.ends_at) - dt.datetime.combine(day, self.starts_at)
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    date: dt.date
+    starts_at: dt.time | None = None
+    ends_at: dt.time | None = None
+    place: str = ""
+    participants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    what: str
+    owner: str
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: ClassVar[str]
+    case: str
+    language: Language
+
+    @property
+    def document_date(self) -> dt.date:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Invitation(Document):
+    kind: ClassVar[str] = "innkalling"
+    person: Person
+    coordinator: Coordinator
+    meeting: Meeting
+    participants: tuple[Participant, ...]
+    agenda: tuple[str, ...]
+    sent_on: dt.date
+    reply_by: dt.date | None = None
+
+    @property
+    def document_date(self) -> dt.date:
+        return self.meeting.date
+
+
+@dataclass(frozen=True)
+class Minutes(Document):
+    kind: ClassVar[str] = "referat"
+    person: Person
+    coordinator: Coordinator
+    minute_taker: str
+    meeting: Meeting
+    participants: tuple[Participant, ...]
+    guardians: tuple[Participant, ...] = ()
+    situation: str = ""
+    user_voice: str = ""
+    goals: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()
+    next_meeting: NextMeeting | None = None
+
+    @property
+    def document_date(self) -> dt.date:
+        return self.meeting.date
+
+
+@dataclass(frozen=True)
+class Consent(Document):
+    kind: ClassVar[str] = "samtykke"
+    person: Person
+    covers: tuple[str, ...]  # "ansvarsgruppe", "individuell plan"
+    information: str
+    recipients: tuple[str, ...]
+    purpose: str
+    valid_from: dt.date
+    valid_to: dt.date
+    covers_transfer: bool = False  # also covers transfer to a new municipality
+    signer: Person | None = None  # None: the person signs
+    signer_role: str = ""
+
+    @property
+    def document_date(self) -> dt.date:
+        return self.valid_from
+
+
+@dataclass(frozen=True)
+class PowerOfAttorney(Document):
+    kind: ClassVar[str] = "fullmakt"
+    grantor: Person
+    agent: Person
+    scope: str  # the agency or matter, e.g. "NAV trygd"
+    valid_from: dt.date
+    valid_to: dt.date
+    signed_on: dt.date
+
+    @property
+    def document_date(self) -> dt.date:
+        return self.signed_on
+
+
+DOCUMENT_KINDS: dict[str, type[Document]] = {
+    cls.kind: cls for cls in (Invitation, Minutes, Consent, PowerOfAttorney)
+}

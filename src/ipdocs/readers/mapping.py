@@ -1,0 +1,563 @@
+"""Raw input (nested dicts from any reader) → validated domain model.
+
+This is the one place where the Norwegian field names of FORMATS.md meet the English names of
+`model.py`. Every problem found is collected, so a coordinator sees all of them at once; each
+names the place (the reader's `Source` turns a field path into "feltet «mote.dato»" or
+"cellen Møte!B4"), what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import fnr
+from ..errors import Notice, Problem
+from ..model import (
+    DOCUMENT_KINDS,
+    LANGUAGES,
+    Action,
+    Consent,
+    Coordinator,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    NextMeeting,
+    Participant,
+    Person,
+    PowerOfAttorney,
+)
+from . import values
+
+Path_ = tuple[str | int, ...]
+
+# Keys are compared lower-case with æ/ø/å written ae/o/aa (FORMATS.md: `mål` = `maal`).
+_ALIASES = {
+    "formaal": "formal",
+    "spraak": "sprak",
+    "fnr": "fodselsnummer",
+    "foedselsnummer": "fodselsnummer",
+    "personnummer": "fodselsnummer",
+    "moete": "mote",
+    "neste_moete": "neste_mote",
+    "nasituasjon": "naasituasjon",
+    "mal": "maal",
+    "overfoering_ved_flytting": "overforing_ved_flytting",
+}
+# How a key is shown back to the user: the way the forms spell it.
+_SHOWN = {"maal": "mål", "naasituasjon": "nåsituasjon"}
+
+PERSON = frozenset({"navn", "adresse", "fodselsnummer"})
+COORDINATOR = frozenset({"navn", "tjeneste", "telefon", "epost"})
+MEETING = frozenset({"dato", "fra", "til", "sted", "tolk"})
+PARTICIPANT = frozenset({"navn", "rolle", "fast"})
+ACTION = frozenset({"tiltak", "ansvar", "frist"})
+NEXT_MEETING = frozenset({"dato", "fra", "til", "sted", "deltakere"})
+SIGNER = frozenset({"navn", "rolle", "fodselsnummer", "adresse"})
+_COMMON = frozenset({"dokument", "sak", "sprak"})
+
+TOP_LEVEL: dict[str, frozenset[str]] = {
+    "innkalling": _COMMON
+    | {"bruker", "koordinator", "mote", "deltakere", "saksliste", "svarfrist", "sendt"},
+    "referat": _COMMON
+    | {
+        "bruker",
+        "koordinator",
+        "referent",
+        "mote",
+        "deltakere",
+        "foresatte",
+        "naasituasjon",
+        "brukers_stemme",
+        "maal",
+        "tiltak",
+        "neste_mote",
+    },
+    "samtykke": _COMMON
+    | {
+        "bruker",
+        "gjelder",
+        "opplysninger",
+        "mottakere",
+        "formal",
+        "gyldig_fra",
+        "gyldig_til",
+        "overforing_ved_flytting",
+        "underskriver",
+    },
+    "fullmakt": _COMMON | {"fullmaktsgiver", "fullmektig", "gjelder", "fra", "til", "dato"},
+}
+ALL_KEYS = frozenset().union(
+    *TOP_LEVEL.values(), PERSON, COORDINATOR, MEETING, PARTICIPANT, ACTION, NEXT_MEETING, SIGNER
+)
+# Which keys an object at a top-level key holds, to suggest `mote.dato` for a stray `dato`.
+_NESTED = {
+    "bruker": PERSON,
+    "koordinator": COORDINATOR,
+    "mote": MEETING,
+    "neste_mote": NEXT_MEETING,
+    "fullmaktsgiver": PERSON,
+    "fullmektig": PERSON,
+    "underskriver": SIGNER,
+}
+
+# Field-specific advice for a missing value.
+_MISSING_HELP = {
+    "sak": "Skriv saksnøkkelen, for eksempel IP-2026-0042.",
+    "navn": "Skriv navnet.",
+    "telefon": "Skriv telefonnummeret deltakerne skal ringe for å si om de kommer.",
+    "dato": values.DATE_HELP,
+    "fra": "Skriv når møtet begynner, for eksempel 09:00.",
+    "til": "Skriv når møtet slutter, for eksempel 10:30.",
+    "sted": "Skriv hvor møtet er.",
+    "referent": "Skriv hvem som skrev referatet.",
+    "ansvar": "Skriv hvem som har ansvaret for tiltaket.",
+    "frist": "Skriv innen hvilken dato tiltaket skal være gjort.",
+    "tiltak": "Skriv hva som skal gjøres.",
+}
+
+SAK_PATTERN = re.compile(r"^[A-Za-z0-9ÆØÅæøå_-]{1,40}$")
+
+
+def normalise_key(key: object) -> str:
+    text = str(key).strip().casefold().replace(" ", "_").replace("-", "_")
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+    return _ALIASES.get(text, text)
+
+
+def shown(key: str) -> str:
+    return _SHOWN.get(key, key)
+
+
+def describe(path: Path_) -> str:
+    """("tiltak", 1, "frist") → "tiltak nr. 2, feltet «frist»"; ("mote", "dato") → "feltet «mote.dato»"."""
+    parts: list[str] = []
+    keys: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"{'.'.join(keys)} nr. {step + 1}")
+            keys = []
+        else:
+            keys.append(shown(step))
+    if keys:
+        parts.append(f"feltet «{'.'.join(keys)}»")
+    return ", ".join(parts) or "filen"
+
+
+class Source:
+    """Where a field path is in the input, in words. Readers subclass it (cells, columns)."""
+
+    def where(self, path: Path_) -> str:
+        return describe(path)
+
+
+@dataclass
+class _Ctx:
+    source: Source
+    today: dt.date
+    default_language: str
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def fail(self, path: Path_, what: str, fix: str = "") -> None:
+        self.problems.append(Problem(self.source.where(path), what, fix))
+
+
+_MISSING = object()
+
+
+class _Obj:
+    """A mapping in the input, with keys normalised and unknown keys reported."""
+
+    def __init__(self, ctx: _Ctx, path: Path_, raw: object, known: frozenset[str]):
+        self.ctx, self.path = ctx, path
+        self.values: dict[str, Any] = {}
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            ctx.fail(path, "Her skulle det stått flere felt under hverandre.", _fields_hint(known))
+            return
+        for key, value in raw.items():
+            norm = normalise_key(key)
+            if norm in self.values:
+                ctx.fail(path + (norm,), "Feltet står to ganger.", "Fjern det ene.")
+            elif norm not in known:
+                ctx.fail(path + (str(key),), "Feltet er ukjent.", _suggest(norm, known))
+            else:
+                self.values[norm] = value
+
+    def raw(self, key: str) -> Any:
+        value = self.values.get(key, _MISSING)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return _MISSING
+        return value
+
+    def has(self, key: str) -> bool:
+        return self.raw(key) is not _MISSING
+
+    def missing(self, key: str, fix: str = "") -> None:
+        self.ctx.fail(
+            self.path + (key,), "Feltet mangler eller er tomt.", fix or _MISSING_HELP.get(key, "")
+        )
+
+    def text(self, key: str, *, required: bool = True) -> str:
+        value = self.raw(key)
+        if value is _MISSING:
+            if required:
+                self.missing(key)
+            return ""
+        if isinstance(value, dict | list):
+            self.ctx.fail(self.path + (key,), "Her skal det stå en tekst.")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def _parsed(self, key: str, parse: Callable[[object], Any], fix: str, required: bool) -> Any:
+        value = self.raw(key)
+        if value is _MISSING:
+            if required:
+                self.missing(key, fix)
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.ctx.fail(self.path + (key,), str(exc), fix)
+            return None
+
+    def date(self, key: str, *, required: bool = True) -> dt.date | None:
+        return self._parsed(key, values.parse_date, values.DATE_HELP, required)
+
+    def time(self, key: str, *, required: bool = True) -> dt.time | None:
+        return self._parsed(key, values.parse_time, values.TIME_HELP, required)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        result = self._parsed(
+            key, values.parse_bool, "Skriv true eller false (ja eller nei).", False
+        )
+        return default if result is None else result
+
+    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self.raw(key)
+        items = () if value is _MISSING else tuple(values.split_list(value))
+        if required and not items:
+            self.missing(key, "Skriv minst ett punkt.")
+        return items
+
+    def items(self, key: str) -> list[tuple[Path_, object]]:
+        value = self.raw(key)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            value = values.split_list(value)
+        return [(self.path + (key, i), item) for i, item in enumerate(value)]
+
+    def obj(self, key: str, known: frozenset[str], *, required: bool = True) -> _Obj:
+        if required and not self.has(key):
+            self.missing(key, _fields_hint(known))
+        return _Obj(self.ctx, self.path + (key,), self.values.get(key), known)
+
+
+def _fields_hint(known: frozenset[str]) -> str:
+    return "Feltene her er: " + ", ".join(shown(k) for k in sorted(known)) + "."
+
+
+def _suggest(
+    key: str, known: frozenset[str], nested: dict[str, frozenset[str]] | None = None
+) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"Mente du «{shown(close[0])}»?"
+    for parent, children in (nested or _NESTED).items():
+        if parent in known and key in children:
+            return f"Mente du «{parent}.{shown(key)}»? Feltet hører hjemme under «{parent}»."
+    return _fields_hint(known)
+
+
+# --- building the model ---------------------------------------------------------------
+
+
+def build_document(
+    raw: object, source: Source, *, today: dt.date, default_language: str = "nb"
+) -> tuple[Document | None, list[Problem], list[Notice]]:
+    """Validate one input document. Returns the model, or None with the problems found."""
+    ctx = _Ctx(source=source, today=today, default_language=default_language)
+    if not isinstance(raw, dict):
+        ctx.fail(
+            (),
+            "Filen inneholder ikke felt med navn og verdi.",
+            "Se eksempelet fra «ipdocs skeleton».",
+        )
+        return None, ctx.problems, ctx.notices
+    kinds = ", ".join(DOCUMENT_KINDS)
+    kind_raw = next((v for k, v in raw.items() if normalise_key(k) == "dokument"), None)
+    if kind_raw is None or not str(kind_raw).strip():
+        ctx.fail(("dokument",), "Feltet mangler.", f"Skriv hvilket dokument det er: {kinds}.")
+        return None, ctx.problems, ctx.notices
+    kind = str(kind_raw).strip().casefold()
+    if kind not in DOCUMENT_KINDS:
+        close = difflib.get_close_matches(kind, list(DOCUMENT_KINDS), n=1, cutoff=0.6)
+        hint = f"Mente du «{close[0]}»?" if close else f"Skriv et av disse: {kinds}."
+        ctx.fail(("dokument",), f"«{kind_raw}» er ikke et dokument ipdocs lager.", hint)
+        return None, ctx.problems, ctx.notices
+    top = _Obj(ctx, (), raw, TOP_LEVEL[kind])
+    common = {"case": _case(top), "language": _language(top)}
+    document = _BUILDERS[kind](top, common)
+    if ctx.problems:
+        return None, ctx.problems, ctx.notices
+    return document, [], ctx.notices
+
+
+def _case(top: _Obj) -> str:
+    sak = top.text("sak")
+    if not sak:
+        return ""
+    if re.search(r"\d{11}", re.sub(r"[-_\s]", "", sak)):
+        top.ctx.fail(
+            ("sak",),
+            "Saksnøkkelen ser ut som et fødselsnummer. Den blir navnet på en mappe og kan ikke "
+            "inneholde fødselsnummer.",
+            "Bruk saksnummeret, for eksempel IP-2026-0042.",
+        )
+    elif not SAK_PATTERN.match(sak):
+        top.ctx.fail(
+            ("sak",),
+            f"«{sak}» kan ikke brukes som saksnøkkel.",
+            "Bruk bare bokstaver, tall, - og _ (ingen mellomrom), høyst 40 tegn. "
+            "For eksempel IP-2026-0042.",
+        )
+    return sak
+
+
+def _language(top: _Obj) -> str:
+    value = top.text("sprak", required=False).casefold()
+    value = {"bokmål": "nb", "bokmaal": "nb", "nynorsk": "nn", "no": "nb"}.get(value, value)
+    if not value:
+        return top.ctx.default_language
+    if value not in LANGUAGES:
+        top.ctx.fail(
+            ("sprak",),
+            f"«{value}» er ikke et språk ipdocs kan skrive.",
+            "Skriv nb (bokmål) eller nn (nynorsk).",
+        )
+        return top.ctx.default_language
+    return value
+
+
+def _person(obj: _Obj, *, address: bool = True) -> Person:
+    checked = None
+    if obj.has("fodselsnummer"):
+        try:
+            checked = fnr.check(str(obj.raw("fodselsnummer")), today=obj.ctx.today)
+        except fnr.InvalidNumber as exc:
+            obj.ctx.fail(obj.path + ("fodselsnummer",), f"Fødselsnummeret er ikke gyldig. {exc}")
+        else:
+            if checked.synthetic:
+                obj.ctx.notices.append(
+                    Notice(
+                        f"Fødselsnummeret i {describe(obj.path + ('fodselsnummer',))} er et "
+                        "syntetisk testnummer. Det er bare til prøving og hører ikke til en ekte person."
+                    )
+                )
+    return Person(
+        name=obj.text("navn"),
+        address=obj.text("adresse", required=False) if address else "",
+        national_id=checked.digits if checked else None,
+        synthetic_id=bool(checked and checked.synthetic),
+    )
+
+
+def _coordinator(obj: _Obj, *, phone_required: bool) -> Coordinator:
+    return Coordinator(
+        name=obj.text("navn"),
+        phone=obj.text("telefon", required=phone_required),
+        service=obj.text("tjeneste", required=False),
+        email=obj.text("epost", required=False),
+    )
+
+
+def _interpreter(obj: _Obj) -> str | None:
+    value = obj.raw("tolk")
+    if value is _MISSING or value is False:
+        return None
+    path = obj.path + ("tolk",)
+    if isinstance(value, dict):
+        lang = _Obj(obj.ctx, path, value, frozenset({"sprak"})).text("sprak")
+        return lang or None
+    if value is True or str(value).strip().casefold() in {"ja", "true", "yes"}:
+        obj.ctx.fail(
+            path,
+            "Det står at det skal være tolk, men ikke hvilket språk.",
+            "Skriv språket, for eksempel «tolk: {sprak: arabisk}».",
+        )
+        return None
+    if str(value).strip().casefold() in {"nei", "false", "no", "ingen"}:
+        return None
+    return str(value).strip()
+
+
+def _meeting(obj: _Obj) -> Meeting | None:
+    day, start, end = obj.date("dato"), obj.time("fra"), obj.time("til")
+    place, interpreter = obj.text("sted"), _interpreter(obj)
+    if start and end and end <= start:
+        obj.ctx.fail(
+            obj.path + ("til",), "Møtet slutter før det begynner.", "Sjekk «fra» og «til»."
+        )
+        return None
+    if not (day and start and end):
+        return None
+    return Meeting(date=day, starts_at=start, ends_at=end, place=place, interpreter=interpreter)
+
+
+def _participants(top: _Obj, key: str, *, required: bool) -> tuple[Participant, ...]:
+    found = []
+    for path, item in top.items(key):
+        if isinstance(item, dict):
+            obj = _Obj(top.ctx, path, item, PARTICIPANT)
+            found.append(
+                Participant(
+                    obj.text("navn"), obj.text("rolle", required=False), obj.boolean("fast", True)
+                )
+            )
+        elif item is not None and str(item).strip():
+            name, role = values.split_participant(str(item))
+            found.append(Participant(name, role))
+    if required and not found:
+        top.missing(key, "Skriv hvem som skal delta, med navn og rolle.")
+    return tuple(found)
+
+
+def _actions(top: _Obj) -> tuple[Action, ...]:
+    found = []
+    for path, item in top.items("tiltak"):
+        obj = _Obj(top.ctx, path, item if isinstance(item, dict) else {"tiltak": item}, ACTION)
+        what, owner, deadline = obj.text("tiltak"), obj.text("ansvar"), obj.date("frist")
+        if what and owner and deadline:
+            found.append(Action(what=what, owner=owner, deadline=deadline))
+    return tuple(found)
+
+
+def _next_meeting(top: _Obj) -> NextMeeting | None:
+    if not top.has("neste_mote"):
+        return None
+    obj = top.obj("neste_mote", NEXT_MEETING)
+    day = obj.date("dato")
+    start, end = obj.time("fra", required=False), obj.time("til", required=False)
+    if start and end and end <= start:
+        obj.ctx.fail(
+            obj.path + ("til",), "Møtet slutter før det begynner.", "Sjekk «fra» og «til»."
+        )
+    if day is None:
+        return None
+    return NextMeeting(
+        date=day,
+        starts_at=start,
+        ends_at=end,
+        place=obj.text("sted", required=False),
+        participants=obj.texts("deltakere", required=False),
+    )
+
+
+def _invitation(top: _Obj, common: dict) -> Invitation | None:
+    meeting = _meeting(top.obj("mote", MEETING))
+    document = dict(
+        person=_person(top.obj("bruker", PERSON)),
+        coordinator=_coordinator(top.obj("koordinator", COORDINATOR), phone_required=True),
+        participants=_participants(top, "deltakere", required=True),
+        agenda=top.texts("saksliste"),
+        reply_by=top.date("svarfrist", required=False),
+        sent_on=top.date("sendt", required=False) or top.ctx.today,
+    )
+    if meeting is None:
+        return None
+    if document["reply_by"] and document["reply_by"] > meeting.date:
+        top.ctx.fail(
+            ("svarfrist",), "Svarfristen er etter møtet.", "Sett en svarfrist før møtedatoen."
+        )
+    return Invitation(meeting=meeting, **common, **document)
+
+
+def _minutes(top: _Obj, common: dict) -> Minutes | None:
+    meeting = _meeting(top.obj("mote", MEETING))
+    document = dict(
+        person=_person(top.obj("bruker", PERSON)),
+        coordinator=_coordinator(top.obj("koordinator", COORDINATOR), phone_required=False),
+        minute_taker=top.text("referent"),
+        participants=_participants(top, "deltakere", required=True),
+        guardians=_participants(top, "foresatte", required=False),
+        situation=top.text("naasituasjon", required=False),
+        user_voice=top.text("brukers_stemme", required=False),
+        goals=top.texts("maal", required=False),
+        actions=_actions(top),
+        next_meeting=_next_meeting(top),
+    )
+    if meeting is None:
+        return None
+    return Minutes(meeting=meeting, **common, **document)
+
+
+def _consent(top: _Obj, common: dict) -> Consent | None:
+    person = _person(top.obj("bruker", PERSON))
+    signer, signer_role = None, ""
+    if top.has("underskriver"):
+        obj = top.obj("underskriver", SIGNER)
+        signer = _person(obj)
+        signer_role = obj.text("rolle", required=True)
+    valid_from, valid_to = top.date("gyldig_fra"), top.date("gyldig_til")
+    if valid_from and valid_to and valid_to <= valid_from:
+        top.ctx.fail(
+            ("gyldig_til",),
+            "Samtykket slutter å gjelde før det begynner.",
+            "Sjekk «gyldig_fra» og «gyldig_til».",
+        )
+    document = dict(
+        covers=top.texts("gjelder"),
+        information=top.text("opplysninger"),
+        recipients=top.texts("mottakere"),
+        purpose=top.text("formal"),
+        covers_transfer=top.boolean("overforing_ved_flytting", False),
+    )
+    if valid_from is None or valid_to is None:
+        return None
+    return Consent(
+        person=person,
+        signer=signer,
+        signer_role=signer_role,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        **common,
+        **document,
+    )
+
+
+def _power_of_attorney(top: _Obj, common: dict) -> PowerOfAttorney | None:
+    grantor = _person(top.obj("fullmaktsgiver", PERSON))
+    agent = _person(top.obj("fullmektig", PERSON))
+    scope = top.text("gjelder")
+    start, end, signed = top.date("fra"), top.date("til"), top.date("dato")
+    if start and end and end <= start:
+        top.ctx.fail(("til",), "Fullmakten slutter før den begynner.", "Sjekk «fra» og «til».")
+    if not (start and end and signed):
+        return None
+    return PowerOfAttorney(
+        grantor=grantor,
+        agent=agent,
+        scope=scope,
+        valid_from=start,
+        valid_to=end,
+        signed_on=signed,
+        **common,
+    )
+
+
+_BUILDERS = {
+    "innkalling": _invitation,
+    "referat": _minutes,
+    "samtykke": _consent,
+    "fullmakt": _power_of_attorney,
+}

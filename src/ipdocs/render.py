@@ -1,0 +1,244 @@
+"""Domain model → filled Word document, with docxtpl.
+
+The templates see Norwegian field names (templates/README.md lists them) holding ready-made
+text: dates as 03.12.2026, times as kl. 09.00–10.30. Rendering is safe by construction:
+autoescape (a `&` or `<` in data stays text), a sandboxed Jinja environment (a template edited
+on a shared folder cannot reach Python internals) and strict undefined (a tag naming an
+unknown field fails with the template and tag named, never a silent blank).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import fnr, language
+from .errors import TemplateError
+from .model import (
+    Consent,
+    Coordinator,
+    Document,
+    Invitation,
+    Meeting,
+    Minutes,
+    Participant,
+    Person,
+    PowerOfAttorney,
+)
+from .settings import Settings
+
+
+def jinja_env() -> jinja2.Environment:
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def reference(document: Document) -> str:
+    """The footer line a coordinator names the signed scan after."""
+    return f"{document.case} · {document.kind} · {language.date(document.document_date)}"
+
+
+def output_name(document: Document, suffix: str = ".docx") -> str:
+    return f"{document.document_date.isoformat()}_{document.kind}{suffix}"
+
+
+def render_document(document: Document, settings: Settings) -> bytes:
+    path = settings.template_path(document.kind, document.language)
+    return load_template(path).render(context(document, settings))
+
+
+class DocumentTemplate:
+    """One Word template, read once and rendered many times."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                z.getinfo("word/document.xml")
+        except FileNotFoundError:
+            raise TemplateError(f"Malen {path} finnes ikke.") from None
+        except (zipfile.BadZipFile, KeyError, OSError):
+            raise TemplateError(
+                f"Malen {path.name} er ikke et Word-dokument (.docx). Lagre den på nytt fra Word."
+            ) from None
+
+    def render(self, context: dict) -> bytes:
+        template = DocxTemplate(io.BytesIO(self.data))
+        try:
+            template.render(context, jinja_env=jinja_env())
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(_undefined_message(self.path, exc)) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"Malen {self.path.name} har en feil i en kode med {{{{ }}}} eller {{% %}}: "
+                f"{exc.message}. Rett den i Word og kjør «ipdocs templates check»."
+            ) from None
+        except jinja2.exceptions.SecurityError:
+            raise TemplateError(
+                f"Malen {self.path.name} prøver å bruke noe som ikke er tillatt i en mal."
+            ) from None
+        out = io.BytesIO()
+        template.save(out)
+        return out.getvalue()
+
+
+@lru_cache(maxsize=32)
+def _cached(path: Path, mtime_ns: int, size: int) -> DocumentTemplate:
+    return DocumentTemplate(path)
+
+
+def load_template(path: Path) -> DocumentTemplate:
+    """A template, read again only when the file changed (a shared folder may be edited)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise TemplateError(f"Malen {path} finnes ikke.") from None
+    return _cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _undefined_message(path: Path, exc: jinja2.UndefinedError) -> str:
+    m = re.search(r"has no attribute '([^']+)'", str(exc)) or re.search(
+        r"'([^']+)' is undefined", str(exc)
+    )
+    name = m.group(1) if m else str(exc)
+    return (
+        f"Malen {path.name} bruker feltet «{name}», som ikke finnes. "
+        "Se templates/README.md for feltene, og rett malen i Word."
+    )
+
+
+# --- the context: model → the Norwegian names the templates use ---------------------------
+
+
+def context(document: Document, settings: Settings) -> dict:
+    m = settings.municipality
+    base = {
+        "kommune": {
+            "navn": m.name,
+            "enhet": m.unit,
+            "telefon": m.phone,
+            "epost": m.email,
+            "adresse": m.address,
+        },
+        "sak": document.case,
+        "referanse": reference(document),
+        "dato": language.date(document.document_date),
+        "laget": language.date(settings.today),
+    }
+    return base | _BUILDERS[type(document)](document, document.language)
+
+
+def _person(person: Person | None, *, with_id: bool = False) -> dict:
+    if person is None:
+        return {"navn": "", "adresse": "", "fodselsnummer": ""}
+    national_id = fnr.display(person.national_id) if (with_id and person.national_id) else ""
+    return {"navn": person.name, "adresse": person.address, "fodselsnummer": national_id}
+
+
+def _coordinator(c: Coordinator) -> dict:
+    return {"navn": c.name, "tjeneste": c.service, "telefon": c.phone, "epost": c.email}
+
+
+def _meeting(meeting: Meeting, lang: str) -> dict:
+    return {
+        "dato": language.date(meeting.date),
+        "dag": language.long_date(meeting.date, lang),
+        "tid": language.time_range(meeting.starts_at, meeting.ends_at),
+        "fra": language.time(meeting.starts_at),
+        "til": language.time(meeting.ends_at),
+        "sted": meeting.place,
+    }
+
+
+def _participants(people: tuple[Participant, ...]) -> list[dict]:
+    return [{"navn": p.name, "rolle": p.role, "fast": p.regular} for p in people]
+
+
+def _invitation(doc: Invitation, lang: str) -> dict:
+    return {
+        "bruker": _person(doc.person),
+        "koordinator": _coordinator(doc.coordinator),
+        "mote": _meeting(doc.meeting, lang),
+        "tolk": doc.meeting.interpreter or "",
+        "deltakere": _participants(doc.participants),
+        "fastlege": any(p.is_gp for p in doc.participants),
+        "saksliste": list(doc.agenda),
+        "svarfrist": language.date(doc.reply_by) if doc.reply_by else "",
+        "sendt": language.date(doc.sent_on),
+    }
+
+
+def _minutes(doc: Minutes, lang: str) -> dict:
+    next_meeting = None
+    if doc.next_meeting is not None:
+        n = doc.next_meeting
+        next_meeting = {
+            "dato": language.date(n.date),
+            "dag": language.long_date(n.date, lang),
+            "tid": language.time_range(n.starts_at, n.ends_at) if n.starts_at else "",
+            "fra": language.time(n.starts_at) if n.starts_at else "",
+            "til": language.time(n.ends_at) if n.ends_at else "",
+            "sted": n.place,
+            "deltakere": language.join(n.participants, lang),
+        }
+    return {
+        "bruker": _person(doc.person),
+        "koordinator": _coordinator(doc.coordinator),
+        "referent": doc.minute_taker,
+        "mote": _meeting(doc.meeting, lang),
+        "deltakere": _participants(doc.participants),
+        "foresatte": [{"navn": g.name, "rolle": g.role} for g in doc.guardians],
+        "nasituasjon": doc.situation,
+        "brukers_stemme": doc.user_voice,
+        "mal": list(doc.goals),
+        "tiltak": [
+            {"nr": i, "tiltak": a.what, "ansvar": a.owner, "frist": language.date(a.deadline)}
+            for i, a in enumerate(doc.actions, start=1)
+        ],
+        "neste_mote": next_meeting,
+    }
+
+
+def _consent(doc: Consent, lang: str) -> dict:
+    signer = doc.signer
+    return {
+        "bruker": _person(doc.person, with_id=True),
+        "gjelder": list(doc.covers),
+        "gjelder_tekst": language.join(doc.covers, lang),
+        "opplysninger": doc.information,
+        "mottakere": list(doc.recipients),
+        "formal": doc.purpose,
+        "gyldig_fra": language.date(doc.valid_from),
+        "gyldig_til": language.date(doc.valid_to),
+        "overforing": doc.covers_transfer,
+        "underskriver": {
+            "navn": signer.name if signer else doc.person.name,
+            "rolle": doc.signer_role,
+        },
+        "underskriver_er_bruker": signer is None,
+    }
+
+
+def _power_of_attorney(doc: PowerOfAttorney, lang: str) -> dict:
+    return {
+        "fullmaktsgiver": _person(doc.grantor, with_id=True),
+        "fullmektig": _person(doc.agent),
+        "gjelder": doc.scope,
+        "fra": language.date(doc.valid_from),
+        "til": language.date(doc.valid_to),
+    }
+
+
+_BUILDERS = {
+    Invitation: _invitation,
+    Minutes: _minutes,
+    Consent: _consent,
+    PowerOfAttorney: _power_of_attorney,
+}

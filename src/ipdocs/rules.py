@@ -1,0 +1,113 @@
+"""The routine's rules that give warnings: the document is still made (FORMATS.md §4).
+
+Sources: the Selbu routine (agenda a week before, interpreter means more time, GP needs a
+double appointment, minutes within two weeks, next meeting agreed before leaving, the user's
+voice heard) and the Hedmark booklet (meetings of 1-1.5 hours).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from . import language
+from .errors import Notice
+from .model import Document, Invitation, Minutes
+
+NOTICE_DAYS = 7
+MINUTES_DAYS = 14
+NORMAL_LENGTH = dt.timedelta(hours=1, minutes=30)
+# The routine says to set aside more time with an interpreter; we read "more" as at least the
+# booklet's longest normal meeting (1.5 h), and allow up to 2 h before calling it long.
+INTERPRETER_MIN_LENGTH = dt.timedelta(hours=1, minutes=30)
+INTERPRETER_MAX_LENGTH = dt.timedelta(hours=2)
+
+
+def check(document: Document, *, today: dt.date) -> list[Notice]:
+    if isinstance(document, Invitation):
+        return _invitation(document)
+    if isinstance(document, Minutes):
+        return _minutes(document, today=today)
+    return []
+
+
+def _invitation(doc: Invitation) -> list[Notice]:
+    found = []
+    meeting = doc.meeting
+    days = (meeting.date - doc.sent_on).days
+    if days < NOTICE_DAYS:
+        found.append(
+            Notice(
+                f"Innkallingen sendes bare {days} dager før møtet. Rutinen sier at sakslisten "
+                "skal sendes senest én uke før, så alle rekker å sette av tid."
+            )
+        )
+    limit = INTERPRETER_MAX_LENGTH if meeting.interpreter else NORMAL_LENGTH
+    if meeting.duration > limit:
+        found.append(
+            Notice(
+                f"Møtet varer {_hours(meeting.duration)}. Korte møter (1–1,5 time) gjør det "
+                "lettere for alle å delta."
+            )
+        )
+    if meeting.interpreter and meeting.duration < INTERPRETER_MIN_LENGTH:
+        found.append(
+            Notice(
+                f"Det skal være tolk, men møtet varer bare {_hours(meeting.duration)}. Sett av "
+                "mer tid når dere bruker tolk (minst 1,5 time)."
+            )
+        )
+    if any(p.is_gp for p in doc.participants):
+        found.append(
+            Notice("En fastlege er invitert. Husk å bestille dobbelttime via legekontoret.")
+        )
+    found += _day_off(meeting.date, "Møtet")
+    return found
+
+
+def _minutes(doc: Minutes, *, today: dt.date) -> list[Notice]:
+    found = []
+    days = (today - doc.meeting.date).days
+    if days > MINUTES_DAYS:
+        found.append(
+            Notice(
+                f"Referatet lages {days} dager etter møtet. Rutinen sier at referatet bør sendes "
+                "innen 2 uker."
+            )
+        )
+    if doc.next_meeting is None:
+        found.append(
+            Notice("Neste møte er ikke avtalt. Rutinen sier at dere bør avtale det før dere går.")
+        )
+    else:
+        found += _day_off(doc.next_meeting.date, "Neste møte")
+    if not doc.user_voice.strip():
+        found.append(
+            Notice("«brukers_stemme» er tom. Skriv hva personen selv sa og ønsket i møtet.")
+        )
+    return found
+
+
+def _day_off(day: dt.date, what: str) -> list[Notice]:
+    name = _holidays(day.year).get(day)
+    if name:
+        return [Notice(f"{what} er {language.date(day)}, som er en helligdag ({name}).")]
+    if day.weekday() >= 5:
+        weekday = language.long_date(day, "nb").split()[0]
+        return [Notice(f"{what} er {language.date(day)}, som er en {weekday}.")]
+    return []
+
+
+@lru_cache(maxsize=16)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("NO", years=year, language="no")
+
+
+def _hours(length: dt.timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{hours} time" if hours == 1 else f"{hours} timer"
+    return f"{hours} t {rest} min"

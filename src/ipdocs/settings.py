@@ -1,0 +1,104 @@
+"""One frozen settings object, built at the entry point from `ipdocs.toml` and options.
+
+`ipdocs.toml` is written by coordinators, so its keys are Norwegian (see `ipdocs init`).
+Relative folders in it are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+CONFIG_NAME = "ipdocs.toml"
+
+
+def bundled_templates() -> Path:
+    """The default templates: inside the installed package, or templates/ in a checkout."""
+    installed = Path(__file__).with_name("templates")
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str = ""
+    unit: str = ""  # the coordinating unit (koordinerende enhet)
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    municipality: Municipality = field(default_factory=Municipality)
+    language: str = "nb"
+    inbox: Path = Path("inbox")
+    outbox: Path = Path("outbox")
+    templates: Path | None = None  # None: the bundled templates
+    today: dt.date = field(default_factory=dt.date.today)
+    pdf: bool = False
+    settle_seconds: float = 2.0
+    poll_interval: float = 1.0
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def template_path(self, kind: str, language: str) -> Path:
+        """The municipality's own template if it has one, else the bundled one."""
+        name = f"{kind}_{language}.docx"
+        if self.templates is not None and (self.templates / name).is_file():
+            return self.templates / name
+        return bundled_templates() / name
+
+    @classmethod
+    def load(cls, config: Path | None = None, **overrides) -> Settings:
+        """Read `config`, or ./ipdocs.toml when it exists; options given override it."""
+        if config is None and Path(CONFIG_NAME).is_file():
+            config = Path(CONFIG_NAME)
+        values: dict = {}
+        if config is not None:
+            values = _from_toml(config)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _from_toml(path: Path) -> dict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"Fant ikke innstillingsfilen {path}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Innstillingsfilen {path} har en feil: {exc}") from None
+    base = path.resolve().parent
+    kommune = data.get("kommune", {})
+    folders = data.get("mapper", {})
+    watch = data.get("overvaking", data.get("overvåking", {}))
+    values: dict = {
+        "municipality": Municipality(
+            name=str(kommune.get("navn", "")),
+            unit=str(kommune.get("enhet", "")),
+            phone=str(kommune.get("telefon", "")),
+            email=str(kommune.get("epost", "")),
+            address=str(kommune.get("adresse", "")),
+        )
+    }
+    lang = str(kommune.get("sprak", kommune.get("språk", "nb"))).strip() or "nb"
+    if lang not in ("nb", "nn"):
+        raise ConfigError(f"{path}: «sprak» må være nb eller nn, ikke «{lang}».")
+    values["language"] = lang
+    for key, name in (("inbox", "inbox"), ("outbox", "outbox"), ("templates", "maler")):
+        if folders.get(name):
+            values[key] = base / folders[name]
+    if "ventetid" in watch:
+        values["settle_seconds"] = float(watch["ventetid"])
+    if "intervall" in watch:
+        values["poll_interval"] = float(watch["intervall"])
+    if "pdf" in data.get("utdata", {}):
+        values["pdf"] = bool(data["utdata"]["pdf"])
+    return values

@@ -1,0 +1,203 @@
+"""Ready-to-fill example inputs (`ipdocs skeleton`), dated from today so they give no warnings.
+
+`ipdocs templates check` renders these too: they fill every field a template can show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+_YAML = {
+    "innkalling": """\
+# Innkalling til ansvarsgruppemøte. Fyll ut og legg filen i innboksen,
+# eller kjør: ipdocs render {name}
+dokument: innkalling
+sak: IP-2026-0042                     # saksnøkkel: bokstaver, tall, - og _ (aldri fødselsnummer)
+sprak: nb                             # nb (bokmål) eller nn (nynorsk)
+bruker:
+  navn: Kari Nordmann
+  adresse: Storgata 1, 7580 Selbu     # kan sløyfes
+koordinator:
+  navn: Ola Hansen
+  tjeneste: Helsestasjonen            # kan sløyfes
+  telefon: "400 31 579"
+  epost: ola.hansen@selbu.kommune.no  # kan sløyfes
+mote:
+  dato: {meeting}
+  fra: "09:00"
+  til: "10:30"
+  sted: Rådhuset, møterom 2
+  tolk:                               # sløyf, eller skriv tolk: false, når det ikke skal være tolk
+    sprak: arabisk
+deltakere:
+  - navn: Per Olsen
+    rolle: Fastlege
+  - navn: Line Berg
+    rolle: Fysioterapeut
+    fast: false                       # kalt inn bare til dette møtet
+saksliste:
+  - Status siden forrige møte
+  - Søknad om avlastning
+svarfrist: {reply_by}                 # kan sløyfes
+sendt: {today}                        # kan sløyfes (da brukes dagens dato)
+""",
+    "referat": """\
+# Referat fra ansvarsgruppemøte (Referatmal, Selbu-rutinen)
+dokument: referat
+sak: IP-2026-0042
+bruker: {{navn: Kari Nordmann}}
+koordinator: {{navn: Ola Hansen, telefon: "400 31 579"}}
+referent: Line Berg
+mote: {{dato: {past}, fra: "09:00", til: "10:30", sted: "Rådhuset, møterom 2"}}
+deltakere:
+  - {{navn: Per Olsen, rolle: Fastlege}}
+  - {{navn: Line Berg, rolle: Fysioterapeut}}
+foresatte:                            # foresatte/verge, kan sløyfes
+  - {{navn: Anne Nordmann, rolle: mor}}
+nåsituasjon: |
+  Kari har startet i ny jobb 50 %. Avlastning fungerer godt.
+brukers_stemme: |
+  Kari ønsker å prioritere å klare middag til barna selv.
+mål:
+  - Klare hverdagen som mamma
+tiltak:                               # hvert tiltak trenger tiltak, ansvar og frist
+  - {{tiltak: Søke om avlastning, ansvar: Koordinator, frist: {deadline}}}
+  - {{tiltak: Vurdere hjelpemidler på kjøkkenet, ansvar: Ergoterapeut, frist: {deadline}}}
+neste_mote:
+  dato: {next_meeting}
+  fra: "09:00"
+  til: "10:00"
+  sted: Rådhuset, møterom 2
+  deltakere: [Kari Nordmann, Ola Hansen, Per Olsen]
+""",
+    "samtykke": """\
+# Samtykke til ansvarsgruppe og individuell plan
+dokument: samtykke
+sak: IP-2026-0042
+bruker: {{navn: Kari Nordmann, fodselsnummer: "15876510089"}}   # testnummer: bytt det ut
+gjelder: [ansvarsgruppe, individuell plan]
+opplysninger: Helseopplysninger som er nødvendige for arbeidet med individuell plan
+mottakere: [Fastlege Per Olsen, NAV Selbu, Fysioterapitjenesten]
+formal: Samordne tjenestene i ansvarsgruppen
+gyldig_fra: {meeting}
+gyldig_til: {year_later}
+overforing_ved_flytting: false        # true: gjelder også overføring til ny kommune
+underskriver: {{navn: Anne Nordmann, rolle: verge}}   # sløyf når personen selv skriver under
+""",
+    "fullmakt": """\
+# Fullmakt (eksempelet i heftet «Individuell plan = brukers plan»)
+dokument: fullmakt
+sak: IP-2026-0042
+fullmaktsgiver: {{navn: Peder Berg, fodselsnummer: "10927030050", adresse: "Storåsen, 2400 Elverum"}}
+fullmektig: {{navn: Mona Ås}}
+gjelder: NAV trygd
+fra: {today_no}
+til: {quarter_no}
+dato: {today_no}
+""",
+}
+
+KINDS = tuple(_YAML)
+
+
+def _weekday(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def dates(today: dt.date) -> dict[str, str]:
+    meeting = _weekday(today + dt.timedelta(days=14))
+    past = _weekday(today - dt.timedelta(days=3))
+    if past > today:
+        past = today
+    return {
+        "today": today.isoformat(),
+        "today_no": today.strftime("%d.%m.%Y"),
+        "meeting": meeting.isoformat(),
+        "reply_by": (meeting - dt.timedelta(days=4)).isoformat(),
+        "past": past.isoformat(),
+        "deadline": (today + dt.timedelta(days=45)).isoformat(),
+        "next_meeting": _weekday(today + dt.timedelta(days=90)).isoformat(),
+        "year_later": (meeting + dt.timedelta(days=365)).isoformat(),
+        "quarter_no": (today + dt.timedelta(days=92)).strftime("%d.%m.%Y"),
+    }
+
+
+def yaml_text(kind: str, *, today: dt.date, name: str = "") -> str:
+    return _YAML[kind].format(name=name or f"{kind}.yaml", **dates(today))
+
+
+def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
+    """The one-meeting workbook (FORMATS.md §2) with real Excel date and time cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if kind not in ("innkalling", "referat"):
+        raise ValueError(kind)
+    d = dates(today)
+    meeting = dt.date.fromisoformat(d["meeting"] if kind == "innkalling" else d["past"])
+    rows = [
+        ("felt", "verdi"),
+        ("dokument", kind),
+        ("sak", "IP-2026-0042"),
+        ("bruker", "Kari Nordmann"),
+        ("dato", meeting),
+        ("fra", dt.time(9, 0)),
+        ("til", dt.time(10, 30)),
+        ("sted", "Rådhuset, møterom 2"),
+        ("tolk", "arabisk" if kind == "innkalling" else None),
+        ("koordinator", "Ola Hansen"),
+        ("koordinator_telefon", "400 31 579"),
+    ]
+    if kind == "referat":
+        rows += [
+            ("referent", "Line Berg"),
+            ("nåsituasjon", "Kari har startet i ny jobb 50 %. Avlastning fungerer godt."),
+            ("brukers_stemme", "Kari ønsker å prioritere å klare middag til barna selv."),
+            ("neste_mote_dato", dt.date.fromisoformat(d["next_meeting"])),
+            ("neste_mote_fra", dt.time(9, 0)),
+            ("neste_mote_til", dt.time(10, 0)),
+            ("neste_mote_sted", "Rådhuset, møterom 2"),
+        ]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Møte"
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet["B"]:
+        if isinstance(cell.value, dt.date):
+            cell.number_format = "DD.MM.YYYY"
+        elif isinstance(cell.value, dt.time):
+            cell.number_format = "HH:MM"
+    lists = {
+        "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege"), ("Line Berg", "Fysioterapeut")],
+    }
+    if kind == "innkalling":
+        lists["Saksliste"] = [("punkt",), ("Status siden forrige møte",), ("Søknad om avlastning",)]
+    else:
+        deadline = dt.date.fromisoformat(d["deadline"])
+        lists["Mål"] = [("mål",), ("Klare hverdagen som mamma",)]
+        lists["Tiltak"] = [
+            ("tiltak", "ansvar", "frist"),
+            ("Søke om avlastning", "Koordinator", deadline),
+            ("Vurdere hjelpemidler på kjøkkenet", "Ergoterapeut", deadline),
+        ]
+    for title, data in lists.items():
+        ws = book.create_sheet(title)
+        for row in data:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD.MM.YYYY"
+    for ws in book.worksheets:
+        ws.column_dimensions["A"].width = 36
+        ws.column_dimensions["B"].width = 40
+        ws.column_dimensions["C"].width = 14
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    book.save(target)
