@@ -72,7 +72,9 @@ def _control_digits_ok(digits: str, *, today: dt.date) -> bool:
     if k1 == _stdnum.calc_check_digit1(digits[:9]):
         return True
     if today >= _RULE_2032:
-        remainder = (sum(w * int(d) for w, d in zip(_K1_WEIGHTS, digits[:9], strict=True)) + int(k1)) % 11
+        remainder = (
+            sum(w * int(d) for w, d in zip(_K1_WEIGHTS, digits[:9], strict=True)) + int(k1)
+        ) % 11
         return remainder in (0, 1, 2, 3)
     return False
 

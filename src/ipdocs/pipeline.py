@@ -12,12 +12,14 @@ those are not the input's fault and the input must not be blamed for them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from . import readers, render, rules
 from .errors import InputError, Notice, Problem
+from .model import Consent
 from .publish import case_folder, publish
 from .settings import Settings
 
@@ -32,6 +34,7 @@ class Made:
     date: dt.date
     path: Path | None  # None when only checked
     warnings: tuple[Notice, ...]
+    covers_transfer: bool | None = None  # consent only: also covers moving municipality
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Result:
     source: Path
     made: tuple[Made, ...]
     refused: tuple[Refused, ...]
+    sha256: str = ""  # of the input's bytes
 
     @property
     def status(self) -> str:
@@ -68,15 +72,19 @@ class Result:
 class Ledger(Protocol):
     def record(self, result: Result) -> None: ...
 
+    def is_closed(self, case: str) -> bool: ...
+
 
 def process_file(
     path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
 ) -> Result:
     path = Path(path)
+    digest = ""
     try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         entries = readers.read(path, today=settings.today, default_language=settings.language)
     except InputError as exc:
-        result = Result(path, (), (Refused("", exc.problems),))
+        result = Result(path, (), (Refused("", exc.problems),), digest)
     except OSError as exc:
         problem = Problem(
             "filen",
@@ -92,14 +100,23 @@ def process_file(
                 continue
             doc = entry.document
             warnings = entry.notices + tuple(rules.check(doc, today=settings.today))
+            if ledger is not None and ledger.is_closed(doc.case):
+                warnings += (
+                    Notice(
+                        f"Saken {doc.case} er avsluttet. Sjekk at dokumentet hører til riktig sak."
+                    ),
+                )
             target = None
             if write:
                 data = render.render_document(doc, settings)
                 target = publish(
                     data, case_folder(settings.outbox, doc.case) / render.output_name(doc)
                 )
-            made.append(Made(entry.label, doc.case, doc.kind, doc.document_date, target, warnings))
-        result = Result(path, tuple(made), tuple(refused))
+            transfer = doc.covers_transfer if isinstance(doc, Consent) else None
+            made.append(
+                Made(entry.label, doc.case, doc.kind, doc.document_date, target, warnings, transfer)
+            )
+        result = Result(path, tuple(made), tuple(refused), digest)
     if ledger is not None and write:
         ledger.record(result)
     return result

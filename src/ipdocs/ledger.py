@@ -1,0 +1,227 @@
+"""The ledger: an embedded SQLite database of every input seen and every document per case.
+
+The pipeline records each result here; the watcher asks it whether identical bytes were
+already done; the archive bundler reads a case's documents from it and never re-parses
+inputs. It lives in `<outbox>/.ipdocs/ledger.sqlite` (WAL mode) unless a path is given.
+
+It stores file names, case keys, kinds, dates and hashes: never a person's name or
+fødselsnummer (problems are stored as their redacted text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import redact
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inputs (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,            -- ok | partial | refused | signed
+    received_at TEXT NOT NULL,
+    outputs TEXT NOT NULL DEFAULT '[]',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    problems TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sak TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- innkalling | referat | samtykke | fullmakt
+    date TEXT NOT NULL,              -- the document's own date, ISO
+    path TEXT NOT NULL UNIQUE,       -- where the file is
+    origin TEXT NOT NULL,            -- rendered | signed
+    source_sha256 TEXT,
+    covers_transfer INTEGER,         -- consent only: also covers moving municipality
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_sak ON documents(sak);
+CREATE TABLE IF NOT EXISTS cases (
+    sak TEXT PRIMARY KEY,
+    closed_at TEXT,
+    reason TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    case: str
+    kind: str
+    date: dt.date
+    path: Path
+    origin: str  # "rendered" or "signed"
+    source_sha256: str | None
+    covers_transfer: bool | None
+
+
+@dataclass(frozen=True)
+class InputRow:
+    sha256: str
+    name: str
+    status: str
+    received_at: str
+    outputs: list[str]
+    warnings: list[str]
+    problems: list[str]
+
+
+def default_path(outbox: Path) -> Path:
+    return outbox / ".ipdocs" / "ledger.sqlite"
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # One connection per Ledger; autocommit mode, each write its own short transaction.
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def for_outbox(cls, outbox: Path) -> Ledger:
+        return cls(default_path(outbox))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- writing ----------------------------------------------------------------------
+
+    def record(self, result) -> None:
+        """Record a pipeline Result: the input, and every document it made."""
+        now = _now()
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "INSERT INTO inputs (sha256, name, status, received_at, outputs, warnings, problems)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    result.sha256 or "",
+                    result.source.name,
+                    result.status,
+                    now,
+                    json.dumps([str(p) for p in result.documents]),
+                    json.dumps([str(w) for w in result.warnings], ensure_ascii=False),
+                    json.dumps([redact(str(p)) for p in result.problems], ensure_ascii=False),
+                ),
+            )
+            for made in result.made:
+                if made.path is not None:
+                    self._upsert_document(
+                        made.case,
+                        made.kind,
+                        made.date,
+                        made.path,
+                        "rendered",
+                        result.sha256,
+                        made.covers_transfer,
+                        now,
+                    )
+
+    def add_signed(
+        self, case: str, kind: str, date: dt.date, path: Path, sha256: str, *, name: str
+    ) -> None:
+        """A signed scan filed to the case (FORMATS.md §3)."""
+        now = _now()
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'signed', ?, ?)",
+                (sha256, name, now, json.dumps([str(path)])),
+            )
+            self._upsert_document(case, kind, date, path, "signed", sha256, None, now)
+
+    def _upsert_document(
+        self, case, kind, date, path, origin, sha256, covers_transfer, now
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO documents (sak, kind, date, path, origin, source_sha256, covers_transfer, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(path) DO UPDATE SET sak=excluded.sak, kind=excluded.kind, date=excluded.date,"
+            " origin=excluded.origin, source_sha256=excluded.source_sha256,"
+            " covers_transfer=excluded.covers_transfer, recorded_at=excluded.recorded_at",
+            (
+                case,
+                kind,
+                date.isoformat(),
+                str(Path(path).resolve()),
+                origin,
+                sha256,
+                None if covers_transfer is None else int(covers_transfer),
+                now,
+            ),
+        )
+
+    def close_case(self, case: str, reason: str) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO cases (sak, closed_at, reason) VALUES (?, ?, ?)"
+                " ON CONFLICT(sak) DO UPDATE SET closed_at=excluded.closed_at, reason=excluded.reason",
+                (case, _now(), reason),
+            )
+
+    # --- reading ----------------------------------------------------------------------
+
+    def is_closed(self, case: str) -> bool:
+        row = self._db.execute("SELECT closed_at FROM cases WHERE sak = ?", (case,)).fetchone()
+        return bool(row and row[0])
+
+    def done_before(self, sha256: str) -> InputRow | None:
+        """The earlier input with these exact bytes that was made into documents, if any."""
+        row = self._db.execute(
+            "SELECT sha256, name, status, received_at, outputs, warnings, problems FROM inputs"
+            " WHERE sha256 = ? AND status IN ('ok', 'signed') ORDER BY id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return _input(row) if row else None
+
+    def documents(self, case: str) -> list[DocumentRow]:
+        rows = self._db.execute(
+            "SELECT sak, kind, date, path, origin, source_sha256, covers_transfer FROM documents"
+            " WHERE sak = ? ORDER BY date, id",
+            (case,),
+        ).fetchall()
+        return [
+            DocumentRow(
+                r[0],
+                r[1],
+                dt.date.fromisoformat(r[2]),
+                Path(r[3]),
+                r[4],
+                r[5],
+                None if r[6] is None else bool(r[6]),
+            )
+            for r in rows
+        ]
+
+    def recent(self, limit: int = 20) -> list[InputRow]:
+        rows = self._db.execute(
+            "SELECT sha256, name, status, received_at, outputs, warnings, problems FROM inputs"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_input(r) for r in rows]
+
+
+def _input(row) -> InputRow:
+    return InputRow(
+        row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]), json.loads(row[6])
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
