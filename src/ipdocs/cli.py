@@ -390,3 +390,12 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
             click.echo(f"I orden: {report.path}")
     click.echo("Alle malene er i orden." if not failures else f"{failures} mal(er) må rettes.")
     return ExitCode.refused if failures else ExitCode.ok
+
+
+# --- watch and status (the watched folder) ----------------------------------------------
+
+
+# --- batch (secretaries' invitation workbooks) ------------------------------------------
+
+
+# --- archive (closing a case or moving municipality) ------------------------------------
