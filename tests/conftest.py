@@ -19,7 +19,9 @@ DATA = ROOT / "tests" / "data"
 TODAY = dt.date(2026, 11, 24)
 
 
-def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path, env: dict | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run `python -m ipdocs ARGS` from this checkout's src/, as a user would."""
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = str(ROOT / "src")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Notice, Problem
+
+__all__ = ["Entry", "InputError", "read", "SUFFIXES"]
 from ..model import Document
 from .mapping import Source, build_document
 

@@ -222,7 +222,7 @@ class _Obj:
         value = self.raw(key)
         if value is _MISSING:
             if required:
-                self.missing(key, fix)
+                self.missing(key, _MISSING_HELP.get(key, fix))
             return None
         try:
             return parse(value)
@@ -267,15 +267,14 @@ def _fields_hint(known: frozenset[str]) -> str:
     return "Feltene her er: " + ", ".join(shown(k) for k in sorted(known)) + "."
 
 
-def _suggest(
-    key: str, known: frozenset[str], nested: dict[str, frozenset[str]] | None = None
-) -> str:
+def _suggest(key: str, known: frozenset[str]) -> str:
+    # A field that belongs one level down (`dato` for `mote.dato`) beats a look-alike.
+    for parent, children in _NESTED.items():
+        if parent in known and key in children:
+            return f"Mente du «{parent}.{shown(key)}»? Feltet hører hjemme under «{parent}»."
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         return f"Mente du «{shown(close[0])}»?"
-    for parent, children in (nested or _NESTED).items():
-        if parent in known and key in children:
-            return f"Mente du «{parent}.{shown(key)}»? Feltet hører hjemme under «{parent}»."
     return _fields_hint(known)
 
 
