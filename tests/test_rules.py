@@ -1,0 +1,78 @@
+"""The routine's warnings (FORMATS.md §4): the document is still made."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from conftest import DATA, TODAY
+
+from ipdocs import readers, rules
+
+
+def doc(kind: str):
+    [entry] = readers.read(DATA / f"formats_{kind}.yaml", today=TODAY)
+    return entry.document
+
+
+def texts(document, today=TODAY) -> str:
+    return "\n".join(str(n) for n in rules.check(document, today=today))
+
+
+def with_meeting(document, **changes):
+    return dataclasses.replace(document, meeting=dataclasses.replace(document.meeting, **changes))
+
+
+def test_formats_invitation_only_reminds_about_the_gp():
+    text = texts(doc("innkalling"))
+    assert "fastlege" in text and "dobbelttime" in text
+    assert len(rules.check(doc("innkalling"), today=TODAY)) == 1
+
+
+def test_invitation_sent_less_than_seven_days_before():
+    invitation = dataclasses.replace(doc("innkalling"), sent_on=dt.date(2026, 11, 30))
+    assert "bare 3 dager før møtet" in texts(invitation)
+
+
+def test_meeting_longer_than_one_and_a_half_hours():
+    invitation = with_meeting(doc("innkalling"), interpreter=None, ends_at=dt.time(11, 0))
+    assert "Møtet varer 2 timer" in texts(invitation)
+
+
+def test_interpreter_allows_two_hours_but_needs_extra_time():
+    invitation = with_meeting(doc("innkalling"), ends_at=dt.time(11, 0))
+    assert "varer" not in texts(invitation)
+    short = with_meeting(doc("innkalling"), ends_at=dt.time(10, 0))
+    assert "Sett av mer tid når dere bruker tolk" in texts(short)
+
+
+def test_no_gp_no_reminder():
+    invitation = dataclasses.replace(
+        doc("innkalling"), participants=doc("innkalling").participants[1:]
+    )
+    assert "fastlege" not in texts(invitation)
+
+
+def test_weekend_and_public_holiday():
+    saturday = with_meeting(doc("innkalling"), date=dt.date(2026, 12, 5))
+    assert "lørdag" in texts(saturday)
+    christmas = with_meeting(doc("innkalling"), date=dt.date(2026, 12, 25))  # a Friday
+    assert "helligdag (Første juledag)" in texts(christmas)
+
+
+def test_minutes_more_than_fourteen_days_after_the_meeting():
+    assert "dager etter møtet" not in texts(doc("referat"), today=dt.date(2026, 12, 17))
+    assert "Referatet lages 15 dager etter møtet" in texts(
+        doc("referat"), today=dt.date(2026, 12, 18)
+    )
+
+
+def test_no_next_meeting_and_empty_voice():
+    minutes = dataclasses.replace(doc("referat"), next_meeting=None, user_voice="  ")
+    text = texts(minutes)
+    assert "Neste møte er ikke avtalt" in text
+    assert "«brukers_stemme» er tom" in text
+
+
+def test_formats_minutes_give_no_warnings():
+    assert rules.check(doc("referat"), today=dt.date(2026, 12, 10)) == []
