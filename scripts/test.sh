@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Set up a virtual environment with ipdocs and its test tools, lint, and run the tests.
+# Set up everything the tests need (LibreOffice, qpdf and poppler from Debian when missing and
+# we may install them; a virtual environment with ipdocs and its test tools), lint, run the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v soffice >/dev/null || ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui qpdf poppler-utils fonts-crosextra-carlito fonts-liberation2 >/dev/null
+  else
+    echo "LibreOffice, qpdf or poppler-utils mangler: testene som trenger dem blir hoppet over." >&2
+  fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q ".[test]"

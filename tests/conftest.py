@@ -66,3 +66,15 @@ def settings(tmp_path: Path) -> Settings:
         inbox=tmp_path / "inbox",
         today=TODAY,
     )
+
+
+def require_program(name: str) -> str:
+    """The program's path; skip when it is missing, except in CI, where that is a failure."""
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed; CI must install it (.ci/run, scripts/test.sh)")
+    pytest.skip(f"{name} is not installed")

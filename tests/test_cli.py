@@ -1,0 +1,145 @@
+"""The real `ipdocs` command: Norwegian help and messages, exit codes, files written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import DATA, docx_text, run_cli
+
+KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
+
+
+def test_help_is_norwegian_and_teaches(tmp_path):
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for word in (
+        "Bruk: ipdocs",
+        "Kommandoer:",
+        "Valg:",
+        "Kom i gang",
+        "render",
+        "skeleton",
+        "init",
+    ):
+        assert word in result.stdout
+    sub = run_cli("render", "--help", cwd=tmp_path)
+    assert "Eksempel:" in sub.stdout and "Vis denne hjelpen" in sub.stdout
+
+
+def test_usage_errors_exit_2_in_norwegian(tmp_path):
+    result = run_cli("render", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Feil: Mangler FIL" in result.stderr and "ipdocs render --help" in result.stderr
+    missing = run_cli("render", "finnes-ikke.yaml", cwd=tmp_path)
+    assert missing.returncode == 2 and "Finner ikke «finnes-ikke.yaml»" in missing.stderr
+    unknown = run_cli("lag", cwd=tmp_path)
+    assert unknown.returncode == 2 and "Ukjent kommando «lag»" in unknown.stderr
+    assert "Traceback" not in missing.stderr + unknown.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_skeleton_writes_an_example_that_checks_clean(tmp_path, kind):
+    result = run_cli("skeleton", kind, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / f"{kind}.yaml").is_file()
+    checked = run_cli("check", f"{kind}.yaml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert f"I orden: {kind}.yaml" in checked.stdout
+    assert not (tmp_path / "outbox").exists()  # check writes nothing
+
+
+def test_skeleton_does_not_overwrite(tmp_path):
+    (tmp_path / "referat.yaml").write_text("mine notater", encoding="utf-8")
+    result = run_cli("skeleton", "referat", cwd=tmp_path)
+    assert result.returncode == 2 and "finnes fra før" in result.stderr
+    assert (tmp_path / "referat.yaml").read_text(encoding="utf-8") == "mine notater"
+
+
+def test_skeleton_workbook(tmp_path):
+    result = run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path)
+    assert result.returncode == 0
+    assert run_cli("check", "referat.xlsx", cwd=tmp_path).returncode == 0
+
+
+def test_init_creates_the_folders_and_settings_once(tmp_path):
+    result = run_cli("init", "kontor", cwd=tmp_path)
+    assert result.returncode == 0
+    office = tmp_path / "kontor"
+    for name in ("inbox", "outbox", "templates", "ipdocs.toml"):
+        assert (office / name).exists()
+    assert len(list((office / "templates").glob("*.docx"))) == 8
+    (office / "ipdocs.toml").write_text("[kommune]\nnavn = 'Selbu kommune'\n", encoding="utf-8")
+    again = run_cli("init", "kontor", cwd=tmp_path)
+    assert "Ingenting ble endret" in again.stdout
+    assert "Selbu" in (office / "ipdocs.toml").read_text(encoding="utf-8")
+
+
+def test_check_reports_a_refused_file_and_exits_1(tmp_path):
+    bad = tmp_path / "feil.yaml"
+    bad.write_text("dokument: fullmakt\nsak: IP 1\n", encoding="utf-8")
+    result = run_cli("check", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "Avvist: feil.yaml" in result.stdout
+        and "«sak»" in result.stdout
+        and "«fullmektig»" in result.stdout
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_render_all_formats_examples_into_outbox(tmp_path):
+    for kind in KINDS:
+        shutil.copy(DATA / f"formats_{kind}.yaml", tmp_path)
+    result = run_cli("render", *[f"formats_{k}.yaml" for k in KINDS], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    case = tmp_path / "outbox" / "IP-2026-0042"
+    names = sorted(p.name for p in case.iterdir())
+    assert names == [
+        "2009-10-23_fullmakt.docx",
+        "2026-12-03_innkalling.docx",
+        "2026-12-03_referat.docx",
+        "2026-12-03_samtykke.docx",
+    ]
+    assert "Advarsel: En fastlege er invitert" in result.stdout
+    assert "Ferdig: 4 dokumenter laget, 0 avvist." in result.stdout
+    assert "Kari Nordmann" in docx_text(case / "2026-12-03_innkalling.docx")
+
+
+def test_render_goes_on_after_a_refused_file_and_exits_1(tmp_path):
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path / "god.yaml")
+    (tmp_path / "feil.yaml").write_text("dokument: innkalling\n", encoding="utf-8")
+    result = run_cli("render", "feil.yaml", "god.yaml", "--out", "ut", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (tmp_path / "ut" / "IP-2026-0042" / "2009-10-23_fullmakt.docx").is_file()
+    assert "Avvist: feil.yaml" in result.stdout and "1 avvist" in result.stdout
+
+
+def test_render_a_folder_and_the_settings_file(tmp_path):
+    inputs = tmp_path / "notater"
+    inputs.mkdir()
+    shutil.copy(DATA / "formats_innkalling.yaml", inputs)
+    (inputs / "les-meg.txt").write_text("ikke en inndatafil", encoding="utf-8")
+    (tmp_path / "ipdocs.toml").write_text(
+        '[kommune]\nnavn = "Tolga kommune"\nenhet = "Koordinerende enhet"\nsprak = "nn"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("render", "notater", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = docx_text(tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.docx")
+    assert "Tolga kommune" in text
+    assert "torsdag 3. desember 2026" in text  # nynorsk weekday (same word as bokmål for Thursday)
+
+
+def test_fodselsnummer_never_reaches_the_terminal(tmp_path):
+    bad = tmp_path / "s.yaml"
+    text = (
+        (DATA / "formats_samtykke.yaml")
+        .read_text(encoding="utf-8")
+        .replace("IP-2026-0042", "15876510089")
+    )
+    bad.write_text(text, encoding="utf-8")
+    result = run_cli("render", "s.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "15876510089" not in result.stdout + result.stderr
+    assert not (tmp_path / "outbox").exists()

@@ -1,0 +1,63 @@
+"""The ledger: inputs, documents per case, closed cases; no personal data stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from ipdocs.errors import Notice, Problem
+from ipdocs.ledger import Ledger, default_path
+from ipdocs.pipeline import Made, Refused, Result
+
+
+def made(tmp_path: Path, kind="samtykke", transfer=True) -> Made:
+    path = tmp_path / "outbox" / "IP-1" / f"2026-12-03_{kind}.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return Made("", "IP-1", kind, dt.date(2026, 12, 3), path, (Notice("advarsel"),), transfer)
+
+
+def test_record_and_read_documents(tmp_path):
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "s.yaml", (made(tmp_path),), (), "abc"))
+        [row] = ledger.documents("IP-1")
+        assert (row.kind, row.date, row.origin, row.covers_transfer) == (
+            "samtykke",
+            dt.date(2026, 12, 3),
+            "rendered",
+            True,
+        )
+        assert ledger.done_before("abc").name == "s.yaml"
+        assert ledger.done_before("other") is None
+    assert default_path(tmp_path / "outbox").is_file()
+
+
+def test_rendering_again_updates_the_same_document(tmp_path):
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "s.yaml", (made(tmp_path, transfer=False),), (), "a"))
+        ledger.record(Result(tmp_path / "s.yaml", (made(tmp_path, transfer=True),), (), "b"))
+        [row] = ledger.documents("IP-1")
+        assert row.covers_transfer is True and row.source_sha256 == "b"
+
+
+def test_signed_documents_and_closed_cases(tmp_path):
+    scan = tmp_path / "outbox" / "IP-1" / "signert" / "IP-1_samtykke_signert.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF")
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.add_signed("IP-1", "samtykke", dt.date(2026, 12, 3), scan, "sha", name=scan.name)
+        assert [d.origin for d in ledger.documents("IP-1")] == ["signed"]
+        assert not ledger.is_closed("IP-1")
+        ledger.close_case("IP-1", "avslutning")
+        assert ledger.is_closed("IP-1")
+
+
+def test_refused_input_is_recorded_without_a_fodselsnummer(tmp_path):
+    problem = Problem("feltet «sak»", "«15876510089» kan ikke brukes.")
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "bad.yaml", (), (Refused("", (problem,)),), "d"))
+        [row] = ledger.recent()
+        assert row.status == "refused" and row.problems
+    dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
+    assert "15876510089" not in dump
