@@ -1,0 +1,239 @@
+"""Rendering: open every produced document and check what a reader sees."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+
+import pytest
+from conftest import DATA, TODAY, docx_text, require_program
+from docx import Document as WordDocument
+
+from ipdocs import pipeline, readers, render
+from ipdocs.errors import TemplateError
+
+KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
+
+
+def document(kind: str, **changes):
+    [entry] = readers.read(DATA / f"formats_{kind}.yaml", today=TODAY)
+    return dataclasses.replace(entry.document, **changes) if changes else entry.document
+
+
+def rendered_text(tmp_path, doc, settings) -> str:
+    path = tmp_path / f"{doc.kind}_{doc.language}.docx"
+    path.write_bytes(render.render_document(doc, settings))
+    return docx_text(path)
+
+
+def test_invitation_reads_like_the_routine(tmp_path, settings):
+    text = rendered_text(tmp_path, document("innkalling"), settings)
+    for expected in (
+        "Kari Nordmann",
+        "torsdag 3. desember 2026",
+        "kl. 09.00–10.30",
+        "Rådhuset, møterom 2",
+        "arabisk",
+        "Per Olsen",
+        "Fastlege",
+        "Line Berg",
+        "Status siden forrige møte",
+        "Søknad om avlastning",
+        "dobbelttime",
+        "30.11.2026",
+        "400 31 579",
+        "Ola Hansen",
+        "Selbu kommune",
+        "Tildelings- og koordineringskontoret",
+        "IP-2026-0042 · innkalling · 03.12.2026",
+    ):
+        assert expected in text, expected
+
+
+def test_invitation_without_interpreter_or_gp_has_no_such_lines(tmp_path, settings):
+    doc = document("innkalling")
+    doc = dataclasses.replace(
+        doc,
+        meeting=dataclasses.replace(doc.meeting, interpreter=None),
+        participants=doc.participants[1:],
+    )
+    text = rendered_text(tmp_path, doc, settings)
+    assert "arabisk" not in text and "tolk" not in text.casefold()
+    assert "dobbelttime" not in text
+
+
+def test_minutes_have_every_referatmal_field_and_one_row_per_action(tmp_path, settings):
+    doc = document("referat")
+    actions = tuple(
+        dataclasses.replace(doc.actions[0], what=f"Tiltak nummer {i}", owner=f"Eier {i}")
+        for i in range(1, 10)
+    )
+    doc = dataclasses.replace(doc, actions=actions)
+    path = tmp_path / "referat.docx"
+    path.write_bytes(render.render_document(doc, settings))
+    text = docx_text(path)
+    for expected in (
+        "Kari Nordmann",
+        "Line Berg",
+        "Anne Nordmann",
+        "mor",
+        "Ola Hansen",
+        "Kari har startet i ny jobb 50 %",
+        "Kari ønsker å prioritere å klare middag til barna selv.",
+        "Brukers stemme",
+        "Klare hverdagen som mamma",
+        "04.03.2027",
+        "Kari Nordmann, Ola Hansen og Per Olsen",
+        "IP-2026-0042 · referat · 03.12.2026",
+    ):
+        assert expected in text, expected
+    for i in range(1, 10):
+        assert f"Tiltak nummer {i}" in text and f"Eier {i}" in text
+    action_tables = [
+        t
+        for t in WordDocument(str(path)).tables
+        if "Tiltak nummer 1" in "".join(c.text for c in t._cells)
+    ]
+    assert len(action_tables) == 1
+    data_rows = [
+        r for r in action_tables[0].rows if "Tiltak nummer" in "".join(c.text for c in r.cells)
+    ]
+    assert len(data_rows) == 9
+
+
+def test_minutes_without_next_meeting_say_so(tmp_path, settings):
+    text = rendered_text(tmp_path, document("referat", next_meeting=None), settings)
+    assert "ikke avtalt" in text
+
+
+def test_consent_is_informed(tmp_path, settings):
+    text = rendered_text(tmp_path, document("samtykke"), settings)
+    for expected in (
+        "Kari Nordmann",
+        "158765 10089",  # printed where the form needs it
+        "Samordne tjenestene i ansvarsgruppen",
+        "Helseopplysninger som er nødvendige for arbeidet med individuell plan",
+        "Fastlege Per Olsen",
+        "NAV Selbu",
+        "Fysioterapitjenesten",
+        "03.12.2026",
+        "03.12.2027",
+        "frivillig",
+        "muntlig eller skriftlig",
+        "Anne Nordmann",
+        "verge",
+        "ansvarsgruppe og individuell plan",
+        "IP-2026-0042 · samtykke · 03.12.2026",
+    ):
+        assert expected in text, expected
+    assert "gjelder ikke overføring" in text
+
+
+def test_consent_covering_transfer(tmp_path, settings):
+    text = rendered_text(
+        tmp_path, document("samtykke", covers_transfer=True, signer=None), settings
+    )
+    assert "gjelder også overføring" in text
+
+
+def test_fullmakt_follows_the_booklet(tmp_path, settings):
+    text = rendered_text(tmp_path, document("fullmakt"), settings)
+    for expected in (
+        "FULLMAKT",
+        "Mona Ås",
+        "NAV trygd",
+        "23.10.2009",
+        "23.01.2010",
+        "Peder Berg",
+        "109270 30050",
+        "Storåsen, 2400 Elverum",
+        "opphevet",
+        "IP-2026-0042 · fullmakt · 23.10.2009",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_nynorsk_templates(tmp_path, settings, kind):
+    text = rendered_text(tmp_path, document(kind, language="nn"), settings)
+    assert "Kari Nordmann" in text or "Peder Berg" in text
+    assert any(word in text for word in ("frå", "ikkje", "eg ", "Eg ", "brukar", "Brukar")), text[
+        :400
+    ]
+
+
+def test_nynorsk_weekday_names(tmp_path, settings):
+    doc = document("innkalling", language="nn")
+    doc = dataclasses.replace(
+        doc, meeting=dataclasses.replace(doc.meeting, date=doc.meeting.date.replace(day=1))
+    )
+    assert "tysdag 1. desember 2026" in rendered_text(tmp_path, doc, settings)
+
+
+def test_special_characters_in_data_are_printed_literally(tmp_path, settings):
+    tricky = "Psykisk helse & rus <ny> {{ bruker.navn }} {% if x %} æøå ÆØÅ"
+    doc = document("referat", situation=tricky, user_voice="Jeg vil ha \"ro\" & 'fred'")
+    text = rendered_text(tmp_path, doc, settings)
+    assert tricky in text
+    assert "Jeg vil ha \"ro\" & 'fred'" in text
+
+
+def test_rendering_again_replaces_the_document(tmp_path, settings):
+    source = tmp_path / "m.yaml"
+    source.write_text(
+        (DATA / "formats_fullmakt.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    first = pipeline.process_file(source, settings)
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Mona Ås", "Mona Berg"), encoding="utf-8"
+    )
+    second = pipeline.process_file(source, settings)
+    assert first.documents == second.documents
+    assert "Mona Berg" in docx_text(second.documents[0])
+    assert len(list(second.documents[0].parent.iterdir())) == 1
+
+
+def _template_with(tmp_path, text: str):
+    word = WordDocument()
+    word.add_paragraph(text)
+    path = tmp_path / "mal.docx"
+    word.save(str(path))
+    return render.DocumentTemplate(path)
+
+
+def test_unknown_field_in_a_template_is_named(tmp_path, settings):
+    template = _template_with(tmp_path, "Hei {{ bruker.navnn }}")
+    with pytest.raises(TemplateError) as info:
+        template.render(render.context(document("innkalling"), settings))
+    assert "mal.docx" in str(info.value) and "navnn" in str(info.value)
+
+
+def test_templates_cannot_reach_python_internals(tmp_path, settings):
+    template = _template_with(tmp_path, "{{ sak.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError, match="ikke tillatt"):
+        template.render(render.context(document("innkalling"), settings))
+
+
+def test_a_broken_template_file(tmp_path):
+    path = tmp_path / "mal.docx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(TemplateError, match="ikke et Word-dokument"):
+        render.DocumentTemplate(path)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_template_converts_to_pdf_with_libreoffice(tmp_path, settings, kind, language):
+    require_program("soffice")
+    require_program("pdftotext")
+    from ipdocs._exec.soffice import convert_to_pdf
+
+    docx = tmp_path / f"{kind}.docx"
+    docx.write_bytes(render.render_document(document(kind, language=language), settings))
+    made, failed = convert_to_pdf([docx])
+    assert failed == {}
+    text = subprocess.run(
+        ["pdftotext", str(made[docx]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "IP-2026-0042" in text
+    assert "Kari Nordmann" in text or "Peder Berg" in text
