@@ -187,7 +187,7 @@ class _Obj:
             if norm in self.values:
                 ctx.fail(path + (norm,), "Feltet står to ganger.", "Fjern det ene.")
             elif norm not in known:
-                ctx.fail(path + (str(key),), "Feltet er ukjent.", _suggest(norm, known))
+                ctx.fail(path + (str(key),), "Feltet er ukjent.", suggest(norm, known))
             else:
                 self.values[norm] = value
 
@@ -263,13 +263,14 @@ class _Obj:
         return _Obj(self.ctx, self.path + (key,), self.values.get(key), known)
 
 
-def _fields_hint(known: frozenset[str]) -> str:
+def _fields_hint(known: frozenset[str] | set[str]) -> str:
     return "Feltene her er: " + ", ".join(shown(k) for k in sorted(known)) + "."
 
 
-def _suggest(key: str, known: frozenset[str]) -> str:
+def suggest(key: str, known: frozenset[str] | set[str], *, nested: bool = True) -> str:
+    """Advice for an unknown key: its right place, the closest known key, or the list."""
     # A field that belongs one level down (`dato` for `mote.dato`) beats a look-alike.
-    for parent, children in _NESTED.items():
+    for parent, children in _NESTED.items() if nested else ():
         if parent in known and key in children:
             return f"Mente du «{parent}.{shown(key)}»? Feltet hører hjemme under «{parent}»."
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)

@@ -7,13 +7,12 @@ every value, so `mapping` reports `Tiltak!C3` where a YAML user would read `tilt
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Problem
-from .mapping import Path_, Source, describe, normalise_key, shown
+from .mapping import Path_, Source, describe, normalise_key, shown, suggest
 
 # Field in the Møte sheet → its place in the nested document.
 MEETING_FIELDS: dict[str, Path_] = {
@@ -85,14 +84,11 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource]:
         if key in _HEADER_WORDS:
             continue
         if key not in MEETING_FIELDS:
-            close = difflib.get_close_matches(key, list(MEETING_FIELDS), n=1, cutoff=0.6)
             problems.append(
                 Problem(
                     f"cellen {main.title}!{key_cell.coordinate}",
                     f"«{key_cell.value}» er et ukjent felt.",
-                    f"Mente du «{shown(close[0])}»?"
-                    if close
-                    else "Se «ipdocs skeleton referat --xlsx».",
+                    suggest(key, set(MEETING_FIELDS), nested=False),
                 )
             )
             continue
@@ -141,14 +137,11 @@ def _read_list_sheet(ws, key: str, columns: tuple[str, ...], plain: bool, source
             continue
         name = normalise_key(cell.value)
         if name not in columns:
-            close = difflib.get_close_matches(name, list(columns), n=1, cutoff=0.6)
             problems.append(
                 Problem(
                     f"cellen {ws.title}!{cell.coordinate}",
                     f"«{cell.value}» er en ukjent kolonne.",
-                    f"Mente du «{shown(close[0])}»?"
-                    if close
-                    else "Kolonnene her er: " + ", ".join(shown(c) for c in columns) + ".",
+                    suggest(name, set(columns), nested=False),
                 )
             )
         else:
