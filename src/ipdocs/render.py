@@ -82,7 +82,7 @@ class DocumentTemplate:
             ) from None
         except jinja2.exceptions.SecurityError:
             raise TemplateError(
-                f"Malen {self.path.name} prøver å bruke noe som ikke er tillatt i en mal."
+                f"Malen {self.path.name} prøver å nå noe annet enn feltene. Det er ikke tillatt i en mal."
             ) from None
         out = io.BytesIO()
         template.save(out)
@@ -193,6 +193,7 @@ def _minutes(doc: Minutes, lang: str) -> dict:
         "koordinator": _coordinator(doc.coordinator),
         "referent": doc.minute_taker,
         "mote": _meeting(doc.meeting, lang),
+        "tolk": doc.meeting.interpreter or "",
         "deltakere": _participants(doc.participants),
         "foresatte": [{"navn": g.name, "rolle": g.role} for g in doc.guardians],
         "nasituasjon": doc.situation,
