@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 from conftest import DATA, docx_text, run_cli
+
+from ipdocs.ledger import Ledger, default_path
 
 KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
 
@@ -142,4 +145,18 @@ def test_fodselsnummer_never_reaches_the_terminal(tmp_path):
     result = run_cli("render", "s.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert "15876510089" not in result.stdout + result.stderr
-    assert not (tmp_path / "outbox").exists()
+    outbox = tmp_path / "outbox"
+    assert [p.name for p in outbox.iterdir()] == [".ipdocs"]  # the ledger, no case folder
+    dump = "\n".join(sqlite3.connect(default_path(outbox)).iterdump())
+    assert "s.yaml" in dump and "15876510089" not in dump
+
+
+def test_render_records_in_the_ledger_and_check_does_not(tmp_path):
+    shutil.copy(DATA / "formats_samtykke.yaml", tmp_path)
+    assert run_cli("check", "formats_samtykke.yaml", cwd=tmp_path).returncode == 0
+    assert not default_path(tmp_path / "outbox").exists()
+    assert run_cli("render", "formats_samtykke.yaml", cwd=tmp_path).returncode == 0
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        [row] = ledger.documents("IP-2026-0042")
+        assert (row.kind, row.origin, row.covers_transfer) == ("samtykke", "rendered", False)
+        assert row.path.name == "2026-12-03_samtykke.docx"

@@ -6,6 +6,7 @@ No document logic lives here. `main` is the one place that turns errors into exi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import click
 
 from . import __version__, skeletons
 from .errors import ExitCode, IpdocsError, redact
+from .ledger import Ledger
 from .pipeline import Result, process_file
 from .readers import SUFFIXES
 from .report import problem_lines, warning_lines
@@ -169,11 +171,15 @@ def _run_files(
     if not paths:
         raise click.UsageError("Fant ingen filer å lese.")
     made = refused = 0
-    for path in paths:
-        result = process_file(path, settings, write=write)
-        _echo_result(result, checking=not write)
-        made += len(result.made)
-        refused += len(result.refused)
+    # Rendering records every input and document in the ledger (the archive bundle reads it);
+    # checking writes nothing at all.
+    with contextlib.ExitStack() as stack:
+        ledger = stack.enter_context(Ledger.for_outbox(settings.outbox)) if write else None
+        for path in paths:
+            result = process_file(path, settings, write=write, ledger=ledger)
+            _echo_result(result, checking=not write)
+            made += len(result.made)
+            refused += len(result.refused)
     verb = "i orden" if not write else "laget"
     click.echo(f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist.")
     return ExitCode.refused if refused else ExitCode.ok
