@@ -370,3 +370,21 @@ def test_unknown_file_type(tmp_path):
 def test_a_list_instead_of_fields(tmp_path):
     entry = read_one(write(tmp_path, "- a\n- b\n"))
     assert "felt med navn og verdi" in messages(entry)
+
+
+def test_impossible_date_in_yaml_is_a_message_not_a_crash(tmp_path):
+    text = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
+    entry = read_one(write(tmp_path, text.replace("dato: 2026-12-03", "dato: 2026-02-30")))
+    assert "feltet «mote.dato»: «2026-02-30» er ikke en dato som finnes." in messages(entry)
+
+
+def test_a_missing_block_is_reported_once_not_field_by_field(tmp_path):
+    raw = example("innkalling")
+    del raw["koordinator"]
+    text = refused_with(tmp_path, raw, "feltet «koordinator»: Feltet mangler")
+    assert "koordinator.navn" not in text and "koordinator.telefon" not in text
+
+
+def test_empty_file(tmp_path):
+    entry = read_one(write(tmp_path, "# bare en kommentar\n"))
+    assert "Filen er tom." in messages(entry)

@@ -174,8 +174,12 @@ _MISSING = object()
 class _Obj:
     """A mapping in the input, with keys normalised and unknown keys reported."""
 
-    def __init__(self, ctx: _Ctx, path: Path_, raw: object, known: frozenset[str]):
+    def __init__(
+        self, ctx: _Ctx, path: Path_, raw: object, known: frozenset[str], *, absent: bool = False
+    ):
         self.ctx, self.path = ctx, path
+        # A required block that is missing was reported once; its fields are not reported again.
+        self.absent = absent
         self.values: dict[str, Any] = {}
         if raw is None:
             return
@@ -201,6 +205,8 @@ class _Obj:
         return self.raw(key) is not _MISSING
 
     def missing(self, key: str, fix: str = "") -> None:
+        if self.absent:
+            return
         self.ctx.fail(
             self.path + (key,), "Feltet mangler eller er tomt.", fix or _MISSING_HELP.get(key, "")
         )
@@ -258,9 +264,10 @@ class _Obj:
         return [(self.path + (key, i), item) for i, item in enumerate(value)]
 
     def obj(self, key: str, known: frozenset[str], *, required: bool = True) -> _Obj:
-        if required and not self.has(key):
+        absent = required and not self.has(key)
+        if absent:
             self.missing(key, _fields_hint(known))
-        return _Obj(self.ctx, self.path + (key,), self.values.get(key), known)
+        return _Obj(self.ctx, self.path + (key,), self.values.get(key), known, absent=absent)
 
 
 def _fields_hint(known: frozenset[str] | set[str]) -> str:
@@ -287,6 +294,9 @@ def build_document(
 ) -> tuple[Document | None, list[Problem], list[Notice]]:
     """Validate one input document. Returns the model, or None with the problems found."""
     ctx = _Ctx(source=source, today=today, default_language=default_language)
+    if raw is None:
+        ctx.fail((), "Filen er tom.", "Fyll den ut, for eksempel fra «ipdocs skeleton».")
+        return None, ctx.problems, ctx.notices
     if not isinstance(raw, dict):
         ctx.fail(
             (),

@@ -11,13 +11,16 @@ from ..errors import InputError, Problem
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML without implicit numbers.
+    """YAML without implicit numbers or dates.
 
     YAML 1.1 reads `9:30` as 570 (base 60), `9.30` as 9.3 and `01017012345` as an octal
-    number; every value ipdocs reads is text, a date or yes/no, so numbers stay text.
+    number; every value ipdocs reads is text, a date or yes/no, so numbers stay text. Dates
+    stay text too: YAML would crash on `2026-02-30` instead of saying what is wrong, and
+    `values.parse_date` reads ISO and Norwegian dates alike.
     """
 
     def construct_mapping(self, node, deep=False):
@@ -55,7 +58,7 @@ def _rejoin_commas(pairs: list) -> list:
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT)]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _TIMESTAMP)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
