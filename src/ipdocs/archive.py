@@ -236,14 +236,14 @@ def _require_transfer_consent(case: str, rows: list[DocumentRow]) -> None:
     where = f"saken {case}"
     if signed:
         what = (
-            "Det signerte samtykket i saken gjelder ikke overføring av opplysninger ved "
-            "flytting, og uten det kan arkivet ikke sendes til en ny kommune."
+            "har et signert samtykke, men det gjelder ikke overføring av opplysninger ved "
+            "flytting. Uten et slikt samtykke kan arkivet ikke sendes til en ny kommune."
         )
         fix = new_consent
     else:
         what = (
-            "Saken har ikke noe signert samtykke. Ved flytting kan opplysninger bare overføres "
-            "med et signert samtykke som gjelder overføring ved flytting."
+            "har ikke noe signert samtykke. Ved flytting kan opplysninger bare overføres med et "
+            "signert samtykke som gjelder overføring ved flytting."
         )
         if ready:
             fix = (
@@ -258,7 +258,7 @@ def _require_transfer_consent(case: str, rows: list[DocumentRow]) -> None:
 def _nothing_recorded(case: str, outbox: Path) -> Problem:
     return Problem(
         f"saken {case}",
-        f"ipdocs har ikke laget eller arkivert noen dokumenter for saken i {outbox}.",
+        f"har ingen dokumenter som ipdocs har laget eller arkivert i {outbox}.",
         "Sjekk at saksnøkkelen er skrevet riktig, og at dokumentene er laget med «ipdocs "
         "render» til denne mappen (velg mappen med --out).",
     )

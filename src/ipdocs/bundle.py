@@ -103,7 +103,7 @@ def _damaged(where: str, *, page: int | None = None) -> Problem:
         where,
         f"{what}.",
         "Skann eller lagre dokumentet på nytt, legg den nye filen i innboksen, og lag arkivet "
-        "på nytt. Ingenting er laget.",
+        "på nytt.",
     )
 
 

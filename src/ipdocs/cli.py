@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__, skeletons
-from .errors import ExitCode, IpdocsError, redact
+from .errors import ExitCode, InputError, IpdocsError, redact
 from .ledger import Ledger
 from .pipeline import Result, process_file
 from .readers import SUFFIXES
@@ -475,14 +475,22 @@ def archive_command(
     if reason != "flytting" and to_municipality:
         raise click.UsageError("--til-kommune brukes bare sammen med --grunn flytting.")
     settings = _settings(ctx, outbox=out)
-    made = make_archive(
-        settings,
-        case,
-        reason,
-        to_municipality=to_municipality,
-        pdfa=pdfa,
-        say=lambda text: click.echo(text, err=True),
-    )
+    try:
+        made = make_archive(
+            settings,
+            case,
+            reason,
+            to_municipality=to_municipality,
+            pdfa=pdfa,
+            say=lambda text: click.echo(text, err=True),
+        )
+    except InputError as exc:
+        click.echo(
+            "Arkivet ble ikke laget, og ingenting er skrevet. Dette må rettes først:", err=True
+        )
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        return ExitCode.refused
     pdfa_note = ", PDF/A-2b" if pdfa else ""
     click.echo(
         f"Laget arkivet: {made.path}  ({made.documents} dokumenter, {made.pages} sider{pdfa_note})"
