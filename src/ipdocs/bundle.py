@@ -19,10 +19,11 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem
+from pikepdf import Array, Dictionary, Name
 from pikepdf.sanitize import remove_javascript
 
 from . import __version__, cover
@@ -79,7 +80,9 @@ def open_source(path: Path) -> pikepdf.Pdf:
     if pdf.is_encrypted:
         pdf.close()
         raise InputError([_locked(where)])
-    unreadable = _unreadable_page(pdf)
+    # qpdf warns when it had to rebuild a damaged file (a truncated copy, say); only then are
+    # the pages read through (a file that opened cleanly would pay for it on every bundle).
+    unreadable = _unreadable_page(pdf) if pdf.get_warnings() else None
     if unreadable is not None:
         pdf.close()
         raise InputError([_damaged(where, page=unreadable)])
@@ -165,59 +168,157 @@ def assemble(
 
     out = pikepdf.new()
     with pikepdf.open(io.BytesIO(drawn.pdf)) as front_pdf:
-        out.add_pages_from(front_pdf, outlines="ignore")
-    own_outlines = []
+        out.pages.extend(front_pdf.pages)
+    _drop_slideshow(out.pages)
+    own_outlines, scripted = [], False
     for done, (_, pdf) in enumerate(parts, start=1):
-        before = _top_level_outline_items(out)
-        out.add_pages_from(pdf)
-        own_outlines.append(_top_level_outline_items(out) - before)
+        scripted = scripted or _may_hold_scripts(pdf)
+        own_outlines.append(_copy_pages(out, pdf))
         if progress is not None:
             progress(done, len(parts))
 
-    _drop_slideshow(out)
-    _outline(out, placed, own_outlines, lang)
+    page_objects = [page.obj for page in out.pages]  # indexing out.pages costs more
+    _outline(out, page_objects, placed, own_outlines, lang)
     _page_labels(out, n_front)
-    _index_links(out, drawn.links, placed)
-    remove_javascript(out)
+    _index_links(out, page_objects, drawn.links, placed)
+    if scripted:
+        remove_javascript(out)
     out.Root.Lang = pikepdf.String("nn-NO" if lang == "nn" else "nb-NO")
     _metadata(out, title=title, author=front.municipality or front.unit)
     data = _save(out, parts, pdfa=pdfa)
     return Built(data, len(out.pages), n_front, tuple(placed))
 
 
-def _drop_slideshow(pdf: pikepdf.Pdf) -> None:
+def _drop_slideshow(pages) -> None:
     """Page transitions and timings are for slideshows, not archives (reportlab writes an
     empty /Trans on every page, and pikepdf.pdfa cannot vouch for it)."""
-    for page in pdf.pages:
+    for page in pages:
         for key in (Name.Trans, Name.Dur):
             if key in page.obj:
                 del page.obj[key]
 
 
-def _top_level_outline_items(pdf: pikepdf.Pdf) -> int:
-    root = pdf.Root.get(Name.Outlines)
-    count, node = 0, root.get(Name.First) if isinstance(root, Dictionary) else None
-    while isinstance(node, Dictionary):
-        count += 1
-        node = node.get(Name.Next)
-    return count
+# What a document may hold for its pages besides pages and bookmarks: forms, layers, named
+# destinations. pikepdf's add_pages_from carries them along; plain documents (scans, most
+# exports) have none, and their bookmarks are carried here, at a tenth of the cost.
+_CARRIED_BY_PIKEPDF = (Name.AcroForm, Name.OCProperties, Name.Names, Name.Dests)
+_MAX_DEPTH = 32
 
 
-def _outline(out: pikepdf.Pdf, placed: list[Placed], own_outlines: list[int], lang: str) -> None:
-    """Forside, Innhold, then one item per document with the document's own items under it."""
+def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf) -> list[Dictionary]:
+    """Append every page of `src`; returns its own top-level bookmarks, leading to the copies."""
+    if any(key in src.Root for key in _CARRIED_BY_PIKEPDF):
+        before = _chain(out.Root.get(Name.Outlines))
+        out.add_pages_from(src)  # appends the bookmarks that lead to the copied pages
+        return _chain(out.Root.get(Name.Outlines))[len(before) :]
+    start = len(out.pages)
+    out.pages.extend(src.pages)
+    if Name.Outlines not in src.Root:
+        return []
+    copies = out.pages
+    page_map = {page.obj.objgen: copies[start + i].obj for i, page in enumerate(src.pages)}
+    return _carry(out, src.Root.Outlines, page_map, set(), 0)
+
+
+def _carry(out, parent: Dictionary, page_map: dict, seen: set, depth: int) -> list[Dictionary]:
+    """Copies of the items under `parent` that lead to a copied page (or hold one that does)."""
+    items = []
+    for node in _chain(parent):
+        if node.objgen in seen or depth > _MAX_DEPTH:
+            continue
+        seen.add(node.objgen)
+        kids = _carry(out, node, page_map, seen, depth + 1)
+        target = _page_destination(node, page_map)
+        if target is None and not kids:
+            continue
+        item = out.make_indirect(Dictionary(Title=pikepdf.String(str(node.get(Name.Title, "")))))
+        if target is not None:
+            item.Dest = target
+        if kids:
+            _hang(item, kids)
+            shown = sum(1 + max(int(k.get(Name.Count, 0)), 0) for k in kids)
+            item.Count = shown if int(node.get(Name.Count, 0)) > 0 else -shown
+        items.append(item)
+    return items
+
+
+def _page_destination(node: Dictionary, page_map: dict) -> Array | None:
+    """An item's explicit destination (or GoTo action), pointed at the page's copy."""
+    target = node.get(Name.Dest)
+    action = node.get(Name.A)
+    if target is None and isinstance(action, Dictionary) and action.get(Name.S) == Name.GoTo:
+        target = action.get(Name.D)
+    if not isinstance(target, Array) or len(target) == 0:
+        return None  # a named destination lives in /Names or /Dests: add_pages_from's case
+    page = target[0]
+    if not isinstance(page, Dictionary) or not page.is_indirect or page.objgen not in page_map:
+        return None
+    rest = [v for v in list(target)[1:] if isinstance(v, Name | int | float | Decimal) or v is None]
+    return Array([page_map[page.objgen], *rest]) if len(rest) == len(target) - 1 else None
+
+
+def _may_hold_scripts(pdf: pikepdf.Pdf) -> bool:
+    """Could copying this document's pages bring JavaScript along (annotations, page actions,
+    forms)? Only then is the bundle searched for scripts to remove."""
+    if any(key in pdf.Root for key in (*_CARRIED_BY_PIKEPDF, Name.OpenAction, Name.AA)):
+        return True
+    return any(Name.Annots in page.obj or Name.AA in page.obj for page in pdf.pages)
+
+
+def _outline(
+    out: pikepdf.Pdf,
+    pages: list[Dictionary],
+    placed: list[Placed],
+    own_outlines: list[list[Dictionary]],
+    lang: str,
+) -> None:
+    """Forside, Innhold, then one item per document with the document's own items under it.
+
+    Written as plain outline dictionaries: much cheaper than pikepdf's Outline model, which
+    reads and writes every item again.
+    """
     w = cover.words(lang)
-    with out.open_outline() as outline:
-        carried = list(outline.root)
-        items = [OutlineItem(w["front"], 0), OutlineItem(w["contents"], 1)]
-        start = 0
-        for p, own in zip(placed, own_outlines, strict=True):
-            title = f"{p.part.date:%d.%m.%Y} {cover.kind_title(p.part.kind, p.part.origin, lang)}"
-            item = OutlineItem(title, p.page_index)
-            item.children = carried[start : start + own]
-            item.is_closed = True
-            start += own
-            items.append(item)
-        outline.root[:] = items
+    root = out.make_indirect(Dictionary(Type=Name.Outlines))
+
+    def item(title: str, page_index: int) -> Dictionary:
+        target = Array([pages[page_index], Name.Fit])
+        return out.make_indirect(Dictionary(Title=pikepdf.String(title), Dest=target))
+
+    items = [item(w["front"], 0), item(w["contents"], 1)]
+    for p, kids in zip(placed, own_outlines, strict=True):
+        title = f"{p.part.date:%d.%m.%Y} {cover.kind_title(p.part.kind, p.part.origin, lang)}"
+        parent = item(title, p.page_index)
+        if kids:
+            _hang(parent, kids)
+            # Closed: a negative count of the items that opening it would show.
+            parent.Count = -sum(1 + max(int(k.get(Name.Count, 0)), 0) for k in kids)
+        items.append(parent)
+    _hang(root, items)
+    root.Count = len(items)  # the documents' items are closed
+    out.Root.Outlines = root
+
+
+def _chain(parent: Dictionary | None) -> list[Dictionary]:
+    found = []
+    node = parent.get(Name.First) if isinstance(parent, Dictionary) else None
+    while isinstance(node, Dictionary):
+        found.append(node)
+        node = node.get(Name.Next)
+    return found
+
+
+def _hang(parent: Dictionary, kids: list[Dictionary]) -> None:
+    """Make `kids` the children of `parent`, linked to each other in order."""
+    for before, kid in zip([None, *kids], kids, strict=False):
+        kid.Parent = parent
+        if before is None:
+            if Name.Prev in kid:
+                del kid.Prev
+        else:
+            kid.Prev, before.Next = before, kid
+    if Name.Next in kids[-1]:
+        del kids[-1].Next
+    parent.First, parent.Last = kids[0], kids[-1]
 
 
 def _page_labels(out: pikepdf.Pdf, n_front: int) -> None:
@@ -227,24 +328,22 @@ def _page_labels(out: pikepdf.Pdf, n_front: int) -> None:
     )
 
 
-def _index_links(out: pikepdf.Pdf, links: Sequence[cover.Link], placed) -> None:
+def _index_links(out: pikepdf.Pdf, pages: list[Dictionary], links, placed) -> None:
     """Each index row goes to its document when clicked."""
+    by_page: dict[int, list] = {}
     for link in links:
-        target = out.pages[placed[link.entry].page_index].obj
-        annotation = out.make_indirect(
-            Dictionary(
-                Type=Name.Annot,
-                Subtype=Name.Link,
-                Rect=Array(link.rect),
-                Border=Array([0, 0, 0]),
-                F=4,  # print: PDF/A wants every annotation printable
-                Dest=Array([target, Name.Fit]),
-            )
+        target = pages[placed[link.entry].page_index]
+        annotation = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=Array([round(v) for v in link.rect]),
+            Border=Array([0, 0, 0]),
+            F=4,  # print: PDF/A wants every annotation printable
+            Dest=Array([target, Name.Fit]),
         )
-        page = out.pages[link.page].obj
-        if Name.Annots not in page:
-            page.Annots = Array()
-        page.Annots.append(annotation)
+        by_page.setdefault(link.page, []).append(out.make_indirect(annotation))
+    for number, made in by_page.items():
+        pages[number].Annots = Array(made)
 
 
 def _metadata(out: pikepdf.Pdf, *, title: str, author: str) -> None:
@@ -268,6 +367,7 @@ def _save(out: pikepdf.Pdf, parts, *, pdfa: bool) -> bytes:
         return buffer.getvalue()
     import pikepdf.pdfa  # optional extras (pikepdf[pdfa]): loaded only when asked for
 
+    _drop_slideshow(out.pages)
     with _quiet_font_checks():
         try:
             pikepdf.pdfa.save(out, buffer, PDFA_FLAVOUR)
@@ -296,7 +396,7 @@ def _not_pdfa(parts, report) -> IpdocsError:
     for part, pdf in parts:
         probe = pikepdf.new()
         probe.add_pages_from(pdf, outlines="ignore")
-        _drop_slideshow(probe)
+        _drop_slideshow(probe.pages)
         remove_javascript(probe)
         pikepdf.pdfa.prepare(probe, PDFA_FLAVOUR)
         findings = pikepdf.pdfa.check(probe, PDFA_FLAVOUR).findings

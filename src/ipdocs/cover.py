@@ -11,6 +11,7 @@ starts; `draw` also returns where each index row sits, so the bundle can make it
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -19,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
@@ -149,11 +151,24 @@ def draw(cover: Cover, entries: list[Entry], lang: str) -> FrontMatter:
     texts += [e.title for e in entries] + [w["index_page"], w["number"], w["document"]]
     regular, bold = _fonts("".join(texts))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=regular)
-    _draw_cover(canvas, cover, lines, w, regular, bold)
-    links = _draw_index(canvas, cover, entries, w, regular, bold)
-    canvas.save()
+    with _plain_flate():
+        canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=regular)
+        _draw_cover(canvas, cover, lines, w, regular, bold)
+        links = _draw_index(canvas, cover, entries, w, regular, bold)
+        canvas.save()
     return FrontMatter(buffer.getvalue(), 1 + index_pages(len(entries)), tuple(links))
+
+
+@contextlib.contextmanager
+def _plain_flate():
+    """Streams in Flate only: reportlab adds ASCII85 by default, which qpdf then decodes and
+    compresses again every time the bundle is saved."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
 
 
 def _count(n: int, forms: tuple[str, str]) -> str:
