@@ -165,12 +165,18 @@ def test_help_teaches_in_norwegian(tmp_path):
     assert result.returncode == 0
     for text in ("Bruk: ipdocs archive [VALG] SAK", "Eksempler:", "--til-kommune", "flytting"):
         assert text in result.stdout
+    assert "required" not in result.stdout
     assert "archive" in run_cli("--help", cwd=tmp_path).stdout
 
 
 def test_usage_errors(tmp_path):
     moving = run_cli("archive", CASE, "--grunn", "flytting", cwd=tmp_path)
     assert moving.returncode == 2 and "--til-kommune" in moving.stderr
+    no_reason = run_cli("archive", CASE, cwd=tmp_path)
+    assert (
+        no_reason.returncode == 2
+        and "--grunn avslutning eller --grunn flytting" in no_reason.stderr
+    )
     reason = run_cli("archive", CASE, "--grunn", "slutt", cwd=tmp_path)
     assert reason.returncode == 2 and "Ugyldig verdi for --grunn: «slutt»" in reason.stderr
     fnr = run_cli("archive", "15876510089", "--grunn", "avslutning", cwd=tmp_path)

@@ -57,7 +57,6 @@ class Placed:
 class Built:
     data: bytes
     pages: int  # every page, the cover and index included
-    front_pages: int
     placed: tuple[Placed, ...]
 
 
@@ -186,7 +185,7 @@ def assemble(
     out.Root.Lang = pikepdf.String("nn-NO" if lang == "nn" else "nb-NO")
     _metadata(out, title=title, author=front.municipality or front.unit)
     data = _save(out, parts, pdfa=pdfa)
-    return Built(data, len(out.pages), n_front, tuple(placed))
+    return Built(data, len(out.pages), tuple(placed))
 
 
 def _drop_slideshow(pages) -> None:

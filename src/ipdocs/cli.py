@@ -431,9 +431,8 @@ Eksempler:
 @click.option(
     "--grunn",
     "reason",
-    required=True,
     type=click.Choice(["avslutning", "flytting"]),
-    help="avslutning (ansvarsgruppen er ferdig) eller flytting (personen flytter).",
+    help="Må være med: avslutning (ansvarsgruppen er ferdig) eller flytting (personen flytter).",
 )
 @click.option(
     "--til-kommune",
@@ -453,7 +452,7 @@ Eksempler:
 def archive_command(
     ctx: click.Context,
     case: str,
-    reason: str,
+    reason: str | None,
     to_municipality: str | None,
     out: Path | None,
     pdfa: bool,
@@ -465,6 +464,10 @@ def archive_command(
         raise click.UsageError(
             "SAK må være saksnøkkelen, for eksempel IP-2026-0042 (bokstaver, tall, - og _), "
             "aldri et fødselsnummer."
+        )
+    if reason is None:  # checked here: click would add an English "[required]" to the help
+        raise click.UsageError(
+            "Skriv hvorfor saken arkiveres: --grunn avslutning eller --grunn flytting."
         )
     to_municipality = (to_municipality or "").strip()
     if reason == "flytting" and not to_municipality:
