@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -61,3 +62,19 @@ def test_refused_input_is_recorded_without_a_fodselsnummer(tmp_path):
         assert row.status == "refused" and row.problems
     dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
     assert "15876510089" not in dump
+
+
+def test_the_person_a_case_is_about_for_the_archive_cover(tmp_path):
+    def named(kind, person):
+        return dataclasses.replace(made(tmp_path, kind=kind), person=person)
+
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        assert ledger.person_name("IP-1") is None
+        ledger.record(Result(tmp_path / "f.yaml", (named("fullmakt", "Peder Berg"),), (), "f"))
+        assert ledger.person_name("IP-1") == "Peder Berg"  # a fullmakt only when nothing else
+        ledger.record(Result(tmp_path / "i.yaml", (named("innkalling", "Kari Nordmann"),), (), "i"))
+        ledger.record(Result(tmp_path / "f.yaml", (named("fullmakt", "Peder Berg"),), (), "g"))
+        assert ledger.person_name("IP-1") == "Kari Nordmann"
+        ledger.record(Result(tmp_path / "i.yaml", (named("innkalling", "Kari Nordvik"),), (), "j"))
+        assert ledger.person_name("IP-1") == "Kari Nordvik"  # the name as last rendered
+        assert ledger.person_name("IP-2") is None

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__, skeletons
-from .errors import ExitCode, IpdocsError, redact
+from .errors import ExitCode, InputError, IpdocsError, redact
 from .ledger import Ledger
 from .pipeline import Result, process_file
 from .readers import SUFFIXES
@@ -405,3 +405,103 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
 
 
 # --- archive (closing a case or moving municipality) ------------------------------------
+
+
+@cli.command(
+    "archive",
+    help="""Samle alle dokumentene i en sak i én PDF for arkivet.
+
+Brukes når ansvarsgruppen avsluttes, eller når personen flytter til en annen
+kommune. PDF-en får en forside, en innholdsliste med dato, dokument og
+sidetall, et bokmerke per dokument, og de signerte skanningene. Den legges i
+outbox/<sak>/arkiv/ sammen med en sjekksumfil (.manifest.json) som viser hva
+arkivet inneholder. Word-dokumenter uten PDF blir gjort om med LibreOffice.
+
+Ved flytting må saken ha et signert samtykke som gjelder overføring ved
+flytting («overforing_ved_flytting: true»). Ved avslutning blir saken merket
+som avsluttet, og ipdocs advarer hvis det senere kommer filer til den.
+
+\b
+Eksempler:
+  ipdocs archive IP-2026-0042 --grunn avslutning
+  ipdocs archive IP-2026-0042 --grunn flytting --til-kommune "Trondheim kommune" --pdfa
+""",
+)
+@click.argument("case", metavar="SAK")
+@click.option(
+    "--grunn",
+    "reason",
+    type=click.Choice(["avslutning", "flytting"]),
+    help="Må være med: avslutning (ansvarsgruppen er ferdig) eller flytting (personen flytter).",
+)
+@click.option(
+    "--til-kommune",
+    "to_municipality",
+    metavar="NAVN",
+    help="Kommunen personen flytter til. Må være med ved flytting.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPPE",
+    help="Outbox-mappen dokumentene ble laget i (standard: outbox/).",
+)
+@click.option("--pdfa", is_flag=True, help="Lag PDF/A-2b, formatet for langtidslagring i arkiv.")
+@click.pass_context
+def archive_command(
+    ctx: click.Context,
+    case: str,
+    reason: str | None,
+    to_municipality: str | None,
+    out: Path | None,
+    pdfa: bool,
+) -> int:
+    from .archive import make_archive
+    from .readers.mapping import SAK_PATTERN
+
+    if not SAK_PATTERN.match(case) or re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)):
+        raise click.UsageError(
+            "SAK må være saksnøkkelen, for eksempel IP-2026-0042 (bokstaver, tall, - og _), "
+            "aldri et fødselsnummer."
+        )
+    if reason is None:  # checked here: click would add an English "[required]" to the help
+        raise click.UsageError(
+            "Skriv hvorfor saken arkiveres: --grunn avslutning eller --grunn flytting."
+        )
+    to_municipality = (to_municipality or "").strip()
+    if reason == "flytting" and not to_municipality:
+        raise click.UsageError(
+            "Ved flytting må du skrive hvilken kommune personen flytter til, for eksempel "
+            '--til-kommune "Trondheim kommune".'
+        )
+    if reason != "flytting" and to_municipality:
+        raise click.UsageError("--til-kommune brukes bare sammen med --grunn flytting.")
+    settings = _settings(ctx, outbox=out)
+    try:
+        made = make_archive(
+            settings,
+            case,
+            reason,
+            to_municipality=to_municipality,
+            pdfa=pdfa,
+            say=lambda text: click.echo(text, err=True),
+        )
+    except InputError as exc:
+        click.echo(
+            "Arkivet ble ikke laget, og ingenting er skrevet. Dette må rettes først:", err=True
+        )
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        return ExitCode.refused
+    pdfa_note = ", PDF/A-2b" if pdfa else ""
+    click.echo(
+        f"Laget arkivet: {made.path}  ({made.documents} dokumenter, {made.pages} sider{pdfa_note})"
+    )
+    click.echo(f"Sjekksummer: {made.manifest}")
+    if made.closed:
+        click.echo(
+            f"Saken {case} er merket som avsluttet. Kommer det nye filer til saken, får du en "
+            "advarsel."
+        )
+    return ExitCode.ok

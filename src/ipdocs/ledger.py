@@ -4,8 +4,10 @@ The pipeline records each result here; the watcher asks it whether identical byt
 already done; the archive bundler reads a case's documents from it and never re-parses
 inputs. It lives in `<outbox>/.ipdocs/ledger.sqlite` (WAL mode) unless a path is given.
 
-It stores file names, case keys, kinds, dates and hashes: never a person's name or
-fødselsnummer (problems are stored as their redacted text).
+It stores file names, case keys, kinds, dates and hashes, and the name of the person each
+rendered document is about (the archive cover shows it; the ledger lives in the outbox, beside
+documents that hold the same name). Never a fødselsnummer (problems are stored as their redacted
+text), and the name never goes into a log line or a file name.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ CREATE TABLE IF NOT EXISTS cases (
     sak TEXT PRIMARY KEY,
     closed_at TEXT,
     reason TEXT
+);
+CREATE TABLE IF NOT EXISTS people (
+    path TEXT PRIMARY KEY,           -- a rendered document (documents.path)
+    sak TEXT NOT NULL,
+    name TEXT NOT NULL               -- the person it is about: bruker, or fullmaktsgiver
 );
 """
 
@@ -131,6 +138,11 @@ class Ledger:
                         made.covers_transfer,
                         now,
                     )
+                    if made.person:
+                        self._db.execute(
+                            "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
+                            (str(Path(made.path).resolve()), made.case, made.person),
+                        )
 
     def add_signed(
         self, case: str, kind: str, date: dt.date, path: Path, sha256: str, *, name: str
@@ -207,6 +219,19 @@ class Ledger:
             )
             for r in rows
         ]
+
+    def person_name(self, case: str) -> str | None:
+        """The name of the person the case is about, as the last rendered document had it.
+
+        Invitations, minutes and consents name the person (bruker); a fullmakt's grantor is
+        only used when the case has nothing else.
+        """
+        row = self._db.execute(
+            "SELECT p.name FROM people p JOIN documents d ON d.path = p.path WHERE p.sak = ?"
+            " ORDER BY d.kind = 'fullmakt', d.recorded_at DESC, d.id DESC LIMIT 1",
+            (case,),
+        ).fetchone()
+        return row[0] if row else None
 
     def recent(self, limit: int = 20) -> list[InputRow]:
         rows = self._db.execute(

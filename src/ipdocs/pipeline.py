@@ -19,7 +19,7 @@ from typing import Protocol
 
 from . import readers, render, rules
 from .errors import InputError, Notice, Problem
-from .model import Consent
+from .model import Consent, PowerOfAttorney
 from .publish import case_folder, publish
 from .settings import Settings
 
@@ -35,6 +35,7 @@ class Made:
     path: Path | None  # None when only checked
     warnings: tuple[Notice, ...]
     covers_transfer: bool | None = None  # consent only: also covers moving municipality
+    person: str = ""  # the name of the person the document is about (the archive cover shows it)
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,18 @@ def process_file(
                     data, case_folder(settings.outbox, doc.case) / render.output_name(doc)
                 )
             transfer = doc.covers_transfer if isinstance(doc, Consent) else None
+            subject = doc.grantor if isinstance(doc, PowerOfAttorney) else doc.person
             made.append(
-                Made(entry.label, doc.case, doc.kind, doc.document_date, target, warnings, transfer)
+                Made(
+                    entry.label,
+                    doc.case,
+                    doc.kind,
+                    doc.document_date,
+                    target,
+                    warnings,
+                    transfer,
+                    subject.name,
+                )
             )
         result = Result(path, tuple(made), tuple(refused), digest)
     if ledger is not None and write:

@@ -1,0 +1,484 @@
+"""The archive PDF: cover, index, one bookmark per document (the document's own bookmarks
+nested under it), page labels, metadata, and the manifest that goes beside it.
+
+    open and check each source PDF → draw cover and index (cover.py) → copy every page
+      (pikepdf, in process) → bookmarks, page labels, index links, metadata → save
+      (PDF/A-2b: prepared, written and validated by pikepdf.pdfa) → bytes
+
+It works on PDFs it is handed; it never reads an input file or the ledger (archive.py does).
+pikepdf errors are translated here, where they enter: a corrupt or encrypted source becomes a
+Problem naming the file, and a bundle that cannot be PDF/A names the documents that stop it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+from pikepdf.sanitize import remove_javascript
+
+from . import __version__, cover
+from .errors import ArchiveError, InputError, IpdocsError, Problem
+
+PDFA_FLAVOUR = "2b"
+
+Progress = Callable[[int, int], None]  # (documents done, documents in all)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the case, as it goes into the bundle."""
+
+    kind: str
+    date: dt.date
+    origin: str  # "rendered" or "signed"
+    source: Path  # the file the ledger names: a .docx, or a signed .pdf
+    pdf: Path  # the PDF that goes in: the source itself, or the PDF beside it
+
+
+@dataclass(frozen=True)
+class Placed:
+    part: Part
+    pages: int
+    first_page: int  # its page label: the documents are numbered from 1
+    page_index: int  # 0-based page in the bundle, counting the cover and index
+
+
+@dataclass(frozen=True)
+class Built:
+    data: bytes
+    pages: int  # every page, the cover and index included
+    placed: tuple[Placed, ...]
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def open_source(path: Path) -> pikepdf.Pdf:
+    """Open a PDF that goes into the bundle, or say in plain words why it cannot go in."""
+    where = f"filen «{path.name}»"
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise InputError([_locked(where)]) from None
+    except (pikepdf.PdfError, ValueError):
+        raise InputError([_damaged(where)]) from None
+    except OSError as exc:
+        raise InputError(
+            [Problem(where, f"kan ikke leses ({exc.strerror}).", "Sjekk at filen finnes.")]
+        ) from None
+    if pdf.is_encrypted:
+        pdf.close()
+        raise InputError([_locked(where)])
+    # qpdf warns when it had to rebuild a damaged file (a truncated copy, say); only then are
+    # the pages read through (a file that opened cleanly would pay for it on every bundle).
+    unreadable = _unreadable_page(pdf) if pdf.get_warnings() else None
+    if unreadable is not None:
+        pdf.close()
+        raise InputError([_damaged(where, page=unreadable)])
+    return pdf
+
+
+def _locked(where: str) -> Problem:
+    return Problem(
+        where,
+        "er låst med passord eller kryptert, og et arkiv kan ikke inneholde låste filer.",
+        "Lagre eller skann dokumentet på nytt uten passord, legg den nye filen i innboksen, "
+        "og lag arkivet på nytt.",
+    )
+
+
+def _damaged(where: str, *, page: int | None = None) -> Problem:
+    what = "er skadet og kan ikke leses som PDF"
+    if page is not None:
+        what = f"er skadet: side {page} kan ikke leses, så dokumentet kan mangle innhold"
+    return Problem(
+        where,
+        f"{what}.",
+        "Skann eller lagre dokumentet på nytt, legg den nye filen i innboksen, og lag arkivet "
+        "på nytt.",
+    )
+
+
+def _unreadable_page(pdf: pikepdf.Pdf) -> int | None:
+    """The first page (1-based) whose content or images are missing or cannot be decoded.
+
+    qpdf quietly rebuilds a damaged file's cross-reference table; a truncated file then still
+    opens, but its pages point at objects that are gone. Those pages are found here.
+    """
+    if len(pdf.pages) == 0:
+        return 1
+    for number, page in enumerate(pdf.pages, start=1):
+        try:
+            obj = page.obj
+            if Name.Contents in obj:
+                contents = obj.Contents
+                streams = list(contents) if isinstance(contents, Array) else [contents]
+                for stream in streams:
+                    if not isinstance(stream, pikepdf.Stream):
+                        return number
+                    stream.read_bytes()
+            resources = obj.get(Name.Resources)
+            xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
+            if isinstance(xobjects, Dictionary):
+                for key in xobjects.keys():
+                    if not isinstance(xobjects[key], pikepdf.Stream):
+                        return number
+        except (pikepdf.PdfError, pikepdf.DataDecodingError, ValueError, RuntimeError):
+            return number
+    return None
+
+
+# --- the bundle ---------------------------------------------------------------------------
+
+
+def assemble(
+    parts: Sequence[tuple[Part, pikepdf.Pdf]],
+    front: cover.Cover,
+    *,
+    lang: str,
+    title: str,
+    pdfa: bool = False,
+    progress: Progress | None = None,
+) -> Built:
+    """The whole bundle as bytes: cover, index, then every part in the order given."""
+    counts = [len(pdf.pages) for _, pdf in parts]
+    front = replace(front, documents=len(parts), pages=sum(counts))
+    n_front = 1 + cover.index_pages(len(parts))
+    placed, label, index = [], 1, n_front
+    for (part, _), pages in zip(parts, counts, strict=True):
+        placed.append(Placed(part, pages, label, index))
+        label += pages
+        index += pages
+    entries = [
+        cover.Entry(p.part.date, cover.kind_title(p.part.kind, p.part.origin, lang), p.first_page)
+        for p in placed
+    ]
+    drawn = cover.draw(front, entries, lang)
+
+    out = pikepdf.new()
+    with pikepdf.open(io.BytesIO(drawn.pdf)) as front_pdf:
+        out.pages.extend(front_pdf.pages)
+    _drop_slideshow(out.pages)
+    own_outlines, scripted = [], False
+    for done, (_, pdf) in enumerate(parts, start=1):
+        scripted = scripted or _may_hold_scripts(pdf)
+        own_outlines.append(_copy_pages(out, pdf))
+        if progress is not None:
+            progress(done, len(parts))
+
+    page_objects = [page.obj for page in out.pages]  # indexing out.pages costs more
+    _outline(out, page_objects, placed, own_outlines, lang)
+    _page_labels(out, n_front)
+    _index_links(out, page_objects, drawn.links, placed)
+    if scripted:
+        remove_javascript(out)
+    out.Root.Lang = pikepdf.String("nn-NO" if lang == "nn" else "nb-NO")
+    _metadata(out, title=title, author=front.municipality or front.unit)
+    data = _save(out, parts, pdfa=pdfa)
+    return Built(data, len(out.pages), tuple(placed))
+
+
+def _drop_slideshow(pages) -> None:
+    """Page transitions and timings are for slideshows, not archives (reportlab writes an
+    empty /Trans on every page, and pikepdf.pdfa cannot vouch for it)."""
+    for page in pages:
+        for key in (Name.Trans, Name.Dur):
+            if key in page.obj:
+                del page.obj[key]
+
+
+# What a document may hold for its pages besides pages and bookmarks: forms, layers, named
+# destinations. pikepdf's add_pages_from carries them along; plain documents (scans, most
+# exports) have none, and their bookmarks are carried here, at a tenth of the cost.
+_CARRIED_BY_PIKEPDF = (Name.AcroForm, Name.OCProperties, Name.Names, Name.Dests)
+_MAX_DEPTH = 32
+
+
+def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf) -> list[Dictionary]:
+    """Append every page of `src`; returns its own top-level bookmarks, leading to the copies."""
+    if any(key in src.Root for key in _CARRIED_BY_PIKEPDF):
+        before = _chain(out.Root.get(Name.Outlines))
+        out.add_pages_from(src)  # appends the bookmarks that lead to the copied pages
+        return _chain(out.Root.get(Name.Outlines))[len(before) :]
+    start = len(out.pages)
+    out.pages.extend(src.pages)
+    if Name.Outlines not in src.Root:
+        return []
+    copies = out.pages
+    page_map = {page.obj.objgen: copies[start + i].obj for i, page in enumerate(src.pages)}
+    return _carry(out, src.Root.Outlines, page_map, set(), 0)
+
+
+def _carry(out, parent: Dictionary, page_map: dict, seen: set, depth: int) -> list[Dictionary]:
+    """Copies of the items under `parent` that lead to a copied page (or hold one that does)."""
+    items = []
+    for node in _chain(parent):
+        if node.objgen in seen or depth > _MAX_DEPTH:
+            continue
+        seen.add(node.objgen)
+        kids = _carry(out, node, page_map, seen, depth + 1)
+        target = _page_destination(node, page_map)
+        if target is None and not kids:
+            continue
+        item = out.make_indirect(Dictionary(Title=pikepdf.String(str(node.get(Name.Title, "")))))
+        if target is not None:
+            item.Dest = target
+        if kids:
+            _hang(item, kids)
+            shown = sum(1 + max(int(k.get(Name.Count, 0)), 0) for k in kids)
+            item.Count = shown if int(node.get(Name.Count, 0)) > 0 else -shown
+        items.append(item)
+    return items
+
+
+def _page_destination(node: Dictionary, page_map: dict) -> Array | None:
+    """An item's explicit destination (or GoTo action), pointed at the page's copy."""
+    target = node.get(Name.Dest)
+    action = node.get(Name.A)
+    if target is None and isinstance(action, Dictionary) and action.get(Name.S) == Name.GoTo:
+        target = action.get(Name.D)
+    if not isinstance(target, Array) or len(target) == 0:
+        return None  # a named destination lives in /Names or /Dests: add_pages_from's case
+    page = target[0]
+    if not isinstance(page, Dictionary) or not page.is_indirect or page.objgen not in page_map:
+        return None
+    rest = [v for v in list(target)[1:] if isinstance(v, Name | int | float | Decimal) or v is None]
+    return Array([page_map[page.objgen], *rest]) if len(rest) == len(target) - 1 else None
+
+
+def _may_hold_scripts(pdf: pikepdf.Pdf) -> bool:
+    """Could copying this document's pages bring JavaScript along (annotations, page actions,
+    forms)? Only then is the bundle searched for scripts to remove."""
+    if any(key in pdf.Root for key in (*_CARRIED_BY_PIKEPDF, Name.OpenAction, Name.AA)):
+        return True
+    return any(Name.Annots in page.obj or Name.AA in page.obj for page in pdf.pages)
+
+
+def _outline(
+    out: pikepdf.Pdf,
+    pages: list[Dictionary],
+    placed: list[Placed],
+    own_outlines: list[list[Dictionary]],
+    lang: str,
+) -> None:
+    """Forside, Innhold, then one item per document with the document's own items under it.
+
+    Written as plain outline dictionaries: much cheaper than pikepdf's Outline model, which
+    reads and writes every item again.
+    """
+    w = cover.words(lang)
+    root = out.make_indirect(Dictionary(Type=Name.Outlines))
+
+    def item(title: str, page_index: int) -> Dictionary:
+        target = Array([pages[page_index], Name.Fit])
+        return out.make_indirect(Dictionary(Title=pikepdf.String(title), Dest=target))
+
+    items = [item(w["front"], 0), item(w["contents"], 1)]
+    for p, kids in zip(placed, own_outlines, strict=True):
+        title = f"{p.part.date:%d.%m.%Y} {cover.kind_title(p.part.kind, p.part.origin, lang)}"
+        parent = item(title, p.page_index)
+        if kids:
+            _hang(parent, kids)
+            # Closed: a negative count of the items that opening it would show.
+            parent.Count = -sum(1 + max(int(k.get(Name.Count, 0)), 0) for k in kids)
+        items.append(parent)
+    _hang(root, items)
+    root.Count = len(items)  # the documents' items are closed
+    out.Root.Outlines = root
+
+
+def _chain(parent: Dictionary | None) -> list[Dictionary]:
+    found = []
+    node = parent.get(Name.First) if isinstance(parent, Dictionary) else None
+    while isinstance(node, Dictionary):
+        found.append(node)
+        node = node.get(Name.Next)
+    return found
+
+
+def _hang(parent: Dictionary, kids: list[Dictionary]) -> None:
+    """Make `kids` the children of `parent`, linked to each other in order."""
+    for before, kid in zip([None, *kids], kids, strict=False):
+        kid.Parent = parent
+        if before is None:
+            if Name.Prev in kid:
+                del kid.Prev
+        else:
+            kid.Prev, before.Next = before, kid
+    if Name.Next in kids[-1]:
+        del kids[-1].Next
+    parent.First, parent.Last = kids[0], kids[-1]
+
+
+def _page_labels(out: pikepdf.Pdf, n_front: int) -> None:
+    """Cover and index i, ii, …; the documents 1, 2, … as the index counts them."""
+    out.Root.PageLabels = Dictionary(
+        Nums=Array([0, Dictionary(S=Name.r), n_front, Dictionary(S=Name.D, St=1)])
+    )
+
+
+def _index_links(out: pikepdf.Pdf, pages: list[Dictionary], links, placed) -> None:
+    """Each index row goes to its document when clicked."""
+    by_page: dict[int, list] = {}
+    for link in links:
+        target = pages[placed[link.entry].page_index]
+        annotation = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=Array([round(v) for v in link.rect]),
+            Border=Array([0, 0, 0]),
+            F=4,  # print: PDF/A wants every annotation printable
+            Dest=Array([target, Name.Fit]),
+        )
+        by_page.setdefault(link.page, []).append(out.make_indirect(annotation))
+    for number, made in by_page.items():
+        pages[number].Annots = Array(made)
+
+
+def _metadata(out: pikepdf.Pdf, *, title: str, author: str) -> None:
+    # No person's name in the metadata: file lists and search indexes show it.
+    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        if author:
+            meta["dc:creator"] = [author]
+        meta["xmp:CreatorTool"] = f"ipdocs {__version__}"
+        meta["pdf:Producer"] = f"ipdocs {__version__} (pikepdf {pikepdf.__version__})"
+        now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        meta["xmp:CreateDate"] = now
+        meta["xmp:ModifyDate"] = now
+
+
+def _save(out: pikepdf.Pdf, parts, *, pdfa: bool) -> bytes:
+    buffer = io.BytesIO()
+    if not pdfa:
+        version = max([out.pdf_version] + [pdf.pdf_version for _, pdf in parts])
+        out.save(buffer, min_version=version)
+        return buffer.getvalue()
+    import pikepdf.pdfa  # optional extras (pikepdf[pdfa]): loaded only when asked for
+
+    _drop_slideshow(out.pages)
+    with _quiet_font_checks():
+        try:
+            pikepdf.pdfa.save(out, buffer, PDFA_FLAVOUR)
+        except pikepdf.pdfa.PdfaError as exc:
+            raise _not_pdfa(parts, exc.report) from None
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_font_checks():
+    """fontTools logs about font tables while pikepdf.pdfa reads fonts; nobody can act on it."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _not_pdfa(parts, report) -> IpdocsError:
+    """Name the documents that keep the bundle from being PDF/A, each checked on its own."""
+    import pikepdf.pdfa
+
+    problems = []
+    for part, pdf in parts:
+        probe = pikepdf.new()
+        probe.add_pages_from(pdf, outlines="ignore")
+        _drop_slideshow(probe.pages)
+        remove_javascript(probe)
+        pikepdf.pdfa.prepare(probe, PDFA_FLAVOUR)
+        findings = pikepdf.pdfa.check(probe, PDFA_FLAVOUR).findings
+        if findings:
+            problems.append(
+                Problem(
+                    f"filen «{part.pdf.name}»",
+                    f"kan ikke bli en del av et PDF/A-arkiv: den {_why(findings)}.",
+                    "Lag arkivet uten --pdfa, eller lag en ny PDF av dokumentet (for eksempel "
+                    "som PDF/A fra skanneren) og legg den i innboksen.",
+                )
+            )
+    if problems:
+        return InputError(problems)
+    rules = ", ".join(sorted({f.rule for f in report.findings})[:5])
+    return ArchiveError(
+        f"Arkivet ble ikke godkjent som PDF/A ({rules}). Dette er en feil i ipdocs, ikke i "
+        "dokumentene. Lag arkivet uten --pdfa, og meld fra til den som drifter ipdocs."
+    )
+
+
+def _why(findings) -> str:
+    findings = [f for f in findings if f.kind == "violation"] or findings
+    text = " ".join(f"{f.rule} {f.message}" for f in findings).casefold()
+    rule = findings[0].rule
+    if "font" in text and ("embed" in text or "fontfile" in text or "descriptor" in text):
+        reason = "har skrifter som ikke er bygd inn i filen"
+    elif "cmyk" in text or "outputintent" in text.replace(" ", ""):
+        reason = "bruker farger (CMYK) som arkivet ikke kan beskrive"
+    elif "transparen" in text:
+        reason = "bruker gjennomsiktighet på en måte PDF/A ikke tillater"
+    else:
+        reason = "har innhold som PDF/A-2b ikke tillater, eller som ipdocs ikke kan kontrollere"
+    return f"{reason} ({rule})"
+
+
+# --- the manifest -------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest(
+    built: Built,
+    *,
+    name: str,
+    sha256: str,
+    case: str,
+    reason: str,
+    to_municipality: str,
+    municipality: str,
+    pdfa: bool,
+) -> dict:
+    """What the archive holds, with SHA-256 checksums as Noark 5 records them (DOMAIN.md §5)."""
+    documents = []
+    for number, p in enumerate(built.placed, start=1):
+        entry = {
+            "nr": number,
+            "dokument": p.part.kind,
+            "dato": p.part.date.isoformat(),
+            "opprinnelse": "signert" if p.part.origin == "signed" else "laget",
+            "kilde": p.part.source.name,
+            "sha256": sha256_file(p.part.source),
+        }
+        if p.part.pdf != p.part.source:
+            entry["pdf"] = p.part.pdf.name
+            entry["pdf_sha256"] = sha256_file(p.part.pdf)
+        entry.update(sider=p.pages, forste_side=p.first_page, side_i_arkivet=p.page_index + 1)
+        documents.append(entry)
+    return {
+        "sak": case,
+        "grunn": reason,
+        "til_kommune": to_municipality or None,
+        "kommune": municipality,
+        "laget": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "laget_med": f"ipdocs {__version__}",
+        "pdfa": f"PDF/A-{PDFA_FLAVOUR.upper()}" if pdfa else None,
+        "sjekksumalgoritme": "SHA256",
+        "arkiv": {"fil": name, "sider": built.pages, "sha256": sha256},
+        "dokumenter": documents,
+    }
