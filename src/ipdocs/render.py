@@ -74,12 +74,12 @@ class DocumentTemplate:
 
     def render(self, context: dict) -> bytes:
         with self._template_errors():
-            prepared = self._prepared()
+            prepared = self.prepare()
             if prepared is not None and not needs_plain_docxtpl(context):
                 return prepared.render(context)
             return self._render_plain(context)
 
-    def _prepared(self) -> PreparedTemplate | None:
+    def prepare(self) -> PreparedTemplate | None:
         """The compiled-once template (prepared.py), or None when only docxtpl can render it."""
         if self._compiled is _UNPREPARED:
             try:

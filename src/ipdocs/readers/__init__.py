@@ -20,7 +20,8 @@ from .mapping import Source, build_document
 
 NOTE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx",)
-SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES
+CSV_SUFFIXES = (".csv",)
+SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + CSV_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,17 @@ def read(path: Path, *, today: dt.date, default_language: str = "nb") -> list[En
         raw, source = read_notes(path), Source()
     elif suffix in WORKBOOK_SUFFIXES:
         return _read_workbook(path, today=today, default_language=default_language)
+    elif suffix in CSV_SUFFIXES:
+        from .batch import read_batch_csv
+
+        return _batch_entries(read_batch_csv(path), today=today, default_language=default_language)
     else:
         raise InputError(
             [
                 Problem(
                     "filen",
                     f"ipdocs kan ikke lese filer av typen «{suffix or 'uten endelse'}».",
-                    "Bruk .yaml, .yml, .json eller .xlsx (Excel).",
+                    "Bruk .yaml, .yml, .json, .xlsx (Excel) eller .csv.",
                 )
             ]
         )
@@ -61,13 +66,51 @@ def _entry(
     return Entry(label, document, tuple(problems), tuple(notices))
 
 
-def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list[Entry]:
-    import openpyxl
+def _batch_entries(rows, *, today: dt.date, default_language: str) -> list[Entry]:
+    """One entry per filled row of a batch (readers/batch.py), each validated on its own."""
+    return [
+        _entry(label, raw, source, today=today, default_language=default_language)
+        for label, raw, source in rows
+    ]
 
+
+def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list[Entry]:
+    from .batch import is_batch_workbook, read_batch_workbook
     from .workbook import is_meeting_workbook, read_meeting_workbook
 
+    # Read-only first: a batch sheet is streamed row by row, never held whole.
+    streamed = _open_workbook(path, read_only=True)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        if is_batch_workbook(streamed.sheetnames):
+            rows = read_batch_workbook(streamed)
+            return _batch_entries(rows, today=today, default_language=default_language)
+    finally:
+        streamed.close()
+    book = _open_workbook(path, read_only=False)
+    try:
+        if is_meeting_workbook(book.sheetnames):
+            raw, source = read_meeting_workbook(book, path)
+            return [_entry("", raw, source, today=today, default_language=default_language)]
+        raise InputError(
+            [
+                Problem(
+                    "arbeidsboken",
+                    "Arbeidsboken har verken arket «Møte» (ett møte) eller «Innkallinger» "
+                    "(mange innkallinger).",
+                    "Lag en mal med «ipdocs skeleton referat --xlsx» eller "
+                    "«ipdocs skeleton batch --xlsx».",
+                )
+            ]
+        )
+    finally:
+        book.close()
+
+
+def _open_workbook(path: Path, *, read_only: bool):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(
             [
@@ -78,18 +121,3 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list
                 )
             ]
         ) from exc
-    try:
-        if is_meeting_workbook(book.sheetnames):
-            raw, source = read_meeting_workbook(book, path)
-            return [_entry("", raw, source, today=today, default_language=default_language)]
-        raise InputError(
-            [
-                Problem(
-                    "arbeidsboken",
-                    "Arbeidsboken har ikke arket «Møte».",
-                    "Lag en mal med «ipdocs skeleton referat --xlsx».",
-                )
-            ]
-        )
-    finally:
-        book.close()
