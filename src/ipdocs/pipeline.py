@@ -104,22 +104,15 @@ def process_file(
     path = Path(path)
     digest = ""
     documents: list[Document] = []
+    made: list[Made] = []
+    refused: list[Refused] = []
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        entries = readers.read(path, today=settings.today, default_language=settings.language)
-    except InputError as exc:
-        result = Result(path, (), (Refused("", exc.problems),), digest)
-    except OSError as exc:
-        problem = Problem(
-            "filen",
-            f"Filen kan ikke leses ({exc.strerror}).",
-            "Sjekk at den finnes og at du har tilgang.",
-        )
-        result = Result(path, (), (Refused("", (problem,)),))
-    else:
-        made, refused = [], []
         outputs: dict[tuple[str, str], str] = {}  # (sak, file name) → the row that makes it
-        for entry in entries:
+        # Rows are read and validated one at a time; each valid one starts rendering at once.
+        for entry in readers.entries(
+            path, today=settings.today, default_language=settings.language
+        ):
             if entry.document is None:
                 refused.append(Refused(entry.label, entry.problems))
                 continue
@@ -141,7 +134,23 @@ def process_file(
                 Made(entry.label, doc.case, doc.kind, doc.document_date, None, warnings, transfer)
             )
             documents.append(doc)
+            if write:
+                run.begin(doc)  # rendering starts in a worker while the next row is validated
+    except InputError as exc:
+        result = Result(path, (), (Refused("", exc.problems),), digest)
+        documents = []
+    except OSError as exc:
+        problem = Problem(
+            "filen",
+            f"Filen kan ikke leses ({exc.strerror}).",
+            "Sjekk at den finnes og at du har tilgang.",
+        )
+        result = Result(path, (), (Refused("", (problem,)),))
+        documents = []
+    else:
         result = Result(path, tuple(made), tuple(refused), digest)
+    if write and not documents:
+        run.discard()  # a file refused whole: nothing it began is kept
     if not write:
         return result
     return run.publish(result, documents)  # render → calendar → [PDF] → publish → ledger

@@ -24,6 +24,7 @@ section, which a compiled template cannot repeat).
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import struct
@@ -43,6 +44,8 @@ from lxml import etree
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _PLACEHOLDER = "{urn:ipdocs}body"
+# A tab, bell, line or page break inside a <w:t> element: what resolve_listing turns into markup.
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]|<w:t [^>]*[\t\a\n\f]")
 
 
 class NotPreparable(Exception):
@@ -64,6 +67,7 @@ def needs_plain_docxtpl(context: object) -> bool:
     return False
 
 
+@functools.cache
 def _part_adding_types() -> tuple[type, ...]:
     from docxtpl import InlineImage
 
@@ -151,6 +155,8 @@ class PreparedTemplate:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
+        if not _LISTING.search(xml):
+            return xml  # resolve_listing only rewrites these characters in text: a no-op here
         return self._tpl.resolve_listing(xml)
 
     def _core(self, context: dict) -> bytes:

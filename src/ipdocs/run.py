@@ -81,6 +81,9 @@ class Run:
         self._staging: Path | None = None
         self._entries: list[_Entry] = []
         self._staged = 0
+        self._begun: list[tuple[Document, Path]] = []  # this file's documents sent to workers
+        self._queued: list[tuple[Document, Path]] = []  # waiting to fill a chunk
+        self._in_flight: set[cf.Future] = set()
         if settings.pdf and converter is None:
             soffice.find_soffice()  # no LibreOffice: say so before any document is made
 
@@ -100,48 +103,71 @@ class Run:
 
     # --- the stages after validation ---------------------------------------------------
 
+    def begin(self, document: Document) -> None:
+        """Start rendering `document` in a worker while the caller validates the next row.
+
+        Optional: `publish` renders whatever was not begun. With one job it does nothing,
+        since there is no other process to overlap with.
+        """
+        if self.jobs == 1:
+            return
+        self._begun.append((document, self._destination(document)))
+        self._queued.append(self._begun[-1])
+        if len(self._queued) >= _CHUNK:
+            self._submit()
+
     def publish(self, result, documents: Sequence[Document]):
         """Make the documents of one file's result (its `made`, in order); see the module."""
-
+        begun, self._begun = self._begun, []
+        tasks = []
+        for i, doc in enumerate(documents):
+            if i < len(begun) and begun[i][0] is doc:
+                tasks.append(begun[i])
+            else:
+                tasks.append((doc, self._destination(doc)))
+        self._render_all([t for t in tasks if t not in begun], len(tasks))
         targets = [
-            case_folder(self.settings.outbox, d.case) / render.output_name(d) for d in documents
+            case_folder(self.settings.outbox, d.case) / render.output_name(d) for d, _ in tasks
         ]
+        made = [dataclasses.replace(m, path=t) for m, t in zip(result.made, targets, strict=True)]
         if not self.settings.pdf:
-            self._render_all(list(zip(documents, targets, strict=True)))
-            made = []
-            for m, doc, target in zip(result.made, documents, targets, strict=True):
-                extras = ()
+            for index, (doc, target) in enumerate(zip(documents, targets, strict=True)):
                 if self._wants_calendar(doc):
-                    extras = (self._publish_calendar(doc, target.with_suffix(".ics")),)
-                made.append(dataclasses.replace(m, path=target, extras=extras))
+                    calendar = self._publish_calendar(doc, target.with_suffix(".ics"))
+                    made[index] = dataclasses.replace(made[index], extras=(calendar,))
             result = dataclasses.replace(result, made=tuple(made))
             if self.ledger is not None:
                 self.ledger.record(result)
             self._entries.append(_Entry(result))
             return result
 
-        staging = self._staging_folder()
-        entry = _Entry(result)
-        tasks = []
-        for index, (doc, target) in enumerate(zip(documents, targets, strict=True)):
-            self._staged += 1
-            staged = staging / f"{self._staged:06d}.docx"
+        entry = _Entry(dataclasses.replace(result, made=tuple(made)))
+        for index, ((doc, staged), target) in enumerate(zip(tasks, targets, strict=True)):
             calendar = None
             if self._wants_calendar(doc):
                 calendar = staged.with_suffix(".ics")
-                calendar.write_bytes(self._calendar_bytes(doc, target.with_suffix(".ics")))
+                publish(self._calendar_bytes(doc, target.with_suffix(".ics")), calendar)
             entry.pending.append(_Pending(index, staged, calendar, target))
-            tasks.append((doc, staged))
-        self._render_all(tasks)
-        result = dataclasses.replace(
-            result,
-            made=tuple(
-                dataclasses.replace(m, path=t) for m, t in zip(result.made, targets, strict=True)
-            ),
-        )
-        entry.result = result
         self._entries.append(entry)
-        return result
+        return entry.result
+
+    def discard(self) -> None:
+        """Forget the documents begun for the current file (it was refused whole)."""
+        begun, self._begun = self._begun, []
+        if not begun:
+            return
+        self._queued = [t for t in self._queued if t not in begun]
+        cf.wait(self._in_flight)
+        self._in_flight = set()
+        for _, destination in begun:
+            destination.unlink(missing_ok=True)
+
+    def _destination(self, doc: Document) -> Path:
+        """Where the .docx is written: its place in the outbox, or the staging folder (PDF)."""
+        if not self.settings.pdf:
+            return case_folder(self.settings.outbox, doc.case) / render.output_name(doc)
+        self._staged += 1
+        return self._staging_folder() / f"{self._staged:06d}.docx"
 
     def finish(self) -> list:
         """Convert what waits for PDF, publish, record; the final result of every file."""
@@ -185,28 +211,34 @@ class Run:
 
     # --- rendering ------------------------------------------------------------------------
 
-    def _render_all(self, tasks: list[tuple[Document, Path]]) -> None:
-        total, done = len(tasks), 0
-        self._report("render", 0, total)
-        if self.jobs == 1 or total < _MIN_PARALLEL:
+    def _render_all(self, tasks: list[tuple[Document, Path]], total: int) -> None:
+        """Render `tasks` and wait for every begun document; progress counts all `total`."""
+        done = total - len(tasks) - len(self._in_flight) * _CHUNK - len(self._queued)
+        self._report("render", max(done, 0), total)
+        if self.jobs == 1 or (len(tasks) < _MIN_PARALLEL and self._pool is None):
             for doc, target in tasks:
                 _render_one(doc, target, self.settings)
                 done += 1
                 self._report("render", done, total)
-            return
-        pool = self._workers({(d.kind, d.language) for d, _ in tasks})
-        chunks = [tasks[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+            tasks = []
+        self._queued += tasks
+        while self._queued:
+            self._submit()
+        for future in cf.as_completed(self._in_flight):
+            future.result()  # a template error in a worker is raised here
+        self._in_flight = set()
+        self._report("render", total, total)
+
+    def _submit(self) -> None:
+        """Send the queued documents to a worker, waiting first if enough are in flight."""
+        chunk, self._queued = self._queued[:_CHUNK], self._queued[_CHUNK:]
+        pool = self._workers({(d.kind, d.language) for d, _ in chunk})
         # A bounded number of chunks in flight: memory does not grow with the batch.
-        in_flight: set[cf.Future] = set()
-        for chunk in chunks:
-            if len(in_flight) >= self.jobs * 2:
-                finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-                done += _collect(finished)
-                self._report("render", done, total)
-            in_flight.add(pool.submit(_render_chunk, chunk, self.settings))
-        for future in cf.as_completed(in_flight):
-            done += _collect({future})
-            self._report("render", done, total)
+        while len(self._in_flight) >= self.jobs * 2:
+            finished, self._in_flight = cf.wait(self._in_flight, return_when=cf.FIRST_COMPLETED)
+            for future in finished:
+                future.result()
+        self._in_flight.add(pool.submit(_render_chunk, chunk, self.settings))
 
     def _workers(self, templates: set[tuple[str, str]]) -> cf.ProcessPoolExecutor:
         if self._pool is None:
@@ -285,10 +317,6 @@ def _render_chunk(tasks: list[tuple[Document, Path]], settings: Settings) -> int
     for doc, target in tasks:
         _render_one(doc, target, settings)
     return len(tasks)
-
-
-def _collect(finished) -> int:
-    return sum(future.result() for future in finished)
 
 
 def default_jobs() -> int:

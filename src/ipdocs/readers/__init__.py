@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Notice, Problem
 
-__all__ = ["Entry", "InputError", "read", "SUFFIXES"]
+__all__ = ["Entry", "InputError", "entries", "read", "SUFFIXES"]
 from ..model import Document
 from .mapping import Source, build_document
 
@@ -33,17 +34,27 @@ class Entry:
 
 
 def read(path: Path, *, today: dt.date, default_language: str = "nb") -> list[Entry]:
+    return list(entries(path, today=today, default_language=default_language))
+
+
+def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iterator[Entry]:
+    """Like `read`, one entry at a time: a batch's rows are read and validated as they are
+    asked for, so the pipeline can render one row while it reads the next."""
     suffix = path.suffix.lower()
     if suffix in NOTE_SUFFIXES:
         from .notes import read_notes
 
         raw, source = read_notes(path), Source()
     elif suffix in WORKBOOK_SUFFIXES:
-        return _read_workbook(path, today=today, default_language=default_language)
+        yield from _read_workbook(path, today=today, default_language=default_language)
+        return
     elif suffix in CSV_SUFFIXES:
         from .batch import read_batch_csv
 
-        return _batch_entries(read_batch_csv(path), today=today, default_language=default_language)
+        yield from _batch_entries(
+            read_batch_csv(path), today=today, default_language=default_language
+        )
+        return
     else:
         raise InputError(
             [
@@ -54,7 +65,7 @@ def read(path: Path, *, today: dt.date, default_language: str = "nb") -> list[En
                 )
             ]
         )
-    return [_entry("", raw, source, today=today, default_language=default_language)]
+    yield _entry("", raw, source, today=today, default_language=default_language)
 
 
 def _entry(
@@ -66,15 +77,13 @@ def _entry(
     return Entry(label, document, tuple(problems), tuple(notices))
 
 
-def _batch_entries(rows, *, today: dt.date, default_language: str) -> list[Entry]:
+def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
     """One entry per filled row of a batch (readers/batch.py), each validated on its own."""
-    return [
-        _entry(label, raw, source, today=today, default_language=default_language)
-        for label, raw, source in rows
-    ]
+    for label, raw, source in rows:
+        yield _entry(label, raw, source, today=today, default_language=default_language)
 
 
-def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list[Entry]:
+def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iterator[Entry]:
     from .batch import is_batch_workbook, read_batch_workbook
     from .workbook import is_meeting_workbook, read_meeting_workbook
 
@@ -83,14 +92,16 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list
     try:
         if is_batch_workbook(streamed.sheetnames):
             rows = read_batch_workbook(streamed)
-            return _batch_entries(rows, today=today, default_language=default_language)
+            yield from _batch_entries(rows, today=today, default_language=default_language)
+            return
     finally:
         streamed.close()
     book = _open_workbook(path, read_only=False)
     try:
         if is_meeting_workbook(book.sheetnames):
             raw, source = read_meeting_workbook(book, path)
-            return [_entry("", raw, source, today=today, default_language=default_language)]
+            yield _entry("", raw, source, today=today, default_language=default_language)
+            return
         raise InputError(
             [
                 Problem(
