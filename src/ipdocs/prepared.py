@@ -121,7 +121,13 @@ class PreparedTemplate:
         # Properties (render_properties): rendering them creates the core properties part
         # when the template has none, exactly as docxtpl's render does.
         core = tpl.docx.core_properties
-        self._properties = {name: env.from_string(getattr(core, name) or "") for name in PROPERTIES}
+        self._properties: dict[str, jinja2.Template | str] = {}
+        for name in PROPERTIES:
+            source = getattr(core, name) or ""
+            compiled = env.from_string(source)
+            # Text without tags renders as itself: no need to render it per document.
+            plain = "{" not in source and compiled.render() == source
+            self._properties[name] = source if plain else compiled
         core_part = package._core_properties_part
         self._core_member = core_part.partname.membername
         self._core_blob = core_part.blob
@@ -151,7 +157,7 @@ class PreparedTemplate:
 
     def _finish(self, xml: str) -> str:
         """docxtpl's post-processing of a rendered part (render_xml_part)."""
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # \n<w:p([ >])
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
@@ -160,7 +166,9 @@ class PreparedTemplate:
         return self._tpl.resolve_listing(xml)
 
     def _core(self, context: dict) -> bytes:
-        values = tuple(self._properties[name].render(context) for name in PROPERTIES)
+        values = tuple(
+            p if isinstance(p, str) else p.render(context) for p in self._properties.values()
+        )
         blob = self._core_cache.get(values)
         if blob is None:
             part = CorePropertiesPart(
