@@ -21,6 +21,7 @@ from .errors import ExitCode, IpdocsError, redact
 from .ledger import Ledger
 from .pipeline import Result, process_file
 from .readers import SUFFIXES
+from .readers.batch import count_rows
 from .report import problem_lines, warning_lines
 from .run import Run, default_jobs
 from .settings import CONFIG_NAME, Settings, bundled_templates
@@ -438,18 +439,22 @@ _STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
 class _Progress:
     """A click progress bar on stderr per stage of the run (rendering, then PDF)."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int | None = None) -> None:
+        self.expected = expected  # rows in the file: the length while they are being read
         self.stage: str | None = None
         self.bar = None
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage != self.stage:
             self.close()
             self.stage = stage
+            length = total if total is not None else self.expected or done + 1
             self.bar = click.progressbar(
-                length=max(total, 1), label=_STAGES[stage], file=sys.stderr
+                length=max(length, 1), label=_STAGES[stage], file=sys.stderr
             )
             self.bar.__enter__()
+        if total is not None and total != self.bar.length:
+            self.bar.length = max(total, 1)
         if done > self.bar.pos:
             self.bar.update(done - self.bar.pos)
 
@@ -528,7 +533,7 @@ def batch(
     ctx: click.Context, file: Path, out: Path | None, pdf: bool, ics: bool, jobs: int | None
 ) -> int:
     settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
-    progress = _Progress()
+    progress = _Progress(count_rows(file))
     with Ledger.for_outbox(settings.outbox) as ledger:
         with Run(settings, ledger=ledger, jobs=jobs or default_jobs(), progress=progress) as run:
             try:

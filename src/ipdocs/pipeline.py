@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import readers, render, rules
 from .errors import InputError, Notice, Problem
-from .model import Consent, Document
+from .model import Consent
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -103,7 +103,6 @@ def process_file(
             return own.finish()[-1]
     path = Path(path)
     digest = ""
-    documents: list[Document] = []
     made: list[Made] = []
     refused: list[Refused] = []
     try:
@@ -133,12 +132,10 @@ def process_file(
             made.append(
                 Made(entry.label, doc.case, doc.kind, doc.document_date, None, warnings, transfer)
             )
-            documents.append(doc)
             if write:
                 run.begin(doc)  # rendering starts in a worker while the next row is validated
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)
-        documents = []
     except OSError as exc:
         problem = Problem(
             "filen",
@@ -146,14 +143,13 @@ def process_file(
             "Sjekk at den finnes og at du har tilgang.",
         )
         result = Result(path, (), (Refused("", (problem,)),))
-        documents = []
     else:
         result = Result(path, tuple(made), tuple(refused), digest)
-    if write and not documents:
+    if write and not result.made:
         run.discard()  # a file refused whole: nothing it began is kept
     if not write:
         return result
-    return run.publish(result, documents)  # render → calendar → [PDF] → publish → ledger
+    return run.publish(result)  # render → calendar → [PDF] → publish → ledger
 
 
 def _same_output(label: str, first: str) -> Problem:

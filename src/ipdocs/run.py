@@ -15,8 +15,8 @@ problem, and nothing of it is published), records every result in the ledger and
 final results. The watcher can keep one Run for a burst of files and call `finish()` when the
 inbox is quiet; `process_file` without a run makes a run of that one file.
 
-Memory stays flat as a batch grows: documents are rendered and written one at a time (or a few
-per worker), and only their paths come back.
+Memory stays flat as a batch grows: each document is rendered as soon as its row is valid (here,
+or a few at a time in a worker while the next rows are read), written, and only its paths kept.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +39,11 @@ from .model import Document, Invitation
 from .publish import case_folder, publish, publish_file
 from .settings import Settings
 
-# Progress: (stage, done, total); stage is "render" or "pdf".
-Progress = Callable[[str, int, int], None]
+# Progress: (stage, done, total); stage is "render" or "pdf"; total is None while rows are
+# still being read.
+Progress = Callable[[str, int, int | None], None]
 Converter = Callable[..., tuple[dict[Path, Path], dict[Path, str]]]
 _CHUNK = 8  # documents per task sent to a worker process
-_MIN_PARALLEL = 4  # fewer documents than this are rendered in this process
 
 
 @dataclass
@@ -54,6 +54,15 @@ class _Pending:
     docx: Path  # the staged .docx
     calendar: Path | None  # the staged .ics
     target: Path  # where the .docx goes in the outbox
+
+
+@dataclass(frozen=True)
+class _Begun:
+    """A document on its way: where its files are written and where they end up."""
+
+    docx: Path  # the .docx as written: in the outbox, or in the staging folder (PDF)
+    target: Path  # its place in the outbox
+    calendar: Path | None  # the .ics as written (beside `docx`)
 
 
 @dataclass
@@ -81,7 +90,7 @@ class Run:
         self._staging: Path | None = None
         self._entries: list[_Entry] = []
         self._staged = 0
-        self._begun: list[tuple[Document, Path]] = []  # this file's documents sent to workers
+        self._begun: list[_Begun] = []  # this file's documents, in order
         self._queued: list[tuple[Document, Path]] = []  # waiting to fill a chunk
         self._in_flight: set[cf.Future] = set()
         if settings.pdf and converter is None:
@@ -104,70 +113,64 @@ class Run:
     # --- the stages after validation ---------------------------------------------------
 
     def begin(self, document: Document) -> None:
-        """Start rendering `document` in a worker while the caller validates the next row.
-
-        Optional: `publish` renders whatever was not begun. With one job it does nothing,
-        since there is no other process to overlap with.
+        """Start making `document` now: here with one job, else in a worker while the caller
+        validates the next row. Only its paths are kept, so memory stays flat as a batch grows.
         """
+        target = case_folder(self.settings.outbox, document.case) / render.output_name(document)
+        docx = target
+        if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
+            self._staged += 1
+            docx = self._staging_folder() / f"{self._staged:06d}.docx"
+        calendar = None
+        if self._wants_calendar(document):
+            calendar = docx.with_suffix(".ics")
+            publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
+        self._begun.append(_Begun(docx, target, calendar))
         if self.jobs == 1:
+            _render_one(document, docx, self.settings)
+            self._report("render", len(self._begun), None)
             return
-        self._begun.append((document, self._destination(document)))
-        self._queued.append(self._begun[-1])
+        self._queued.append((document, docx))
         if len(self._queued) >= _CHUNK:
             self._submit()
 
-    def publish(self, result, documents: Sequence[Document]):
-        """Make the documents of one file's result (its `made`, in order); see the module."""
+    def publish(self, result):
+        """Finish the documents begun for one file's result (its `made`, in order)."""
         begun, self._begun = self._begun, []
-        tasks = []
-        for i, doc in enumerate(documents):
-            if i < len(begun) and begun[i][0] is doc:
-                tasks.append(begun[i])
-            else:
-                tasks.append((doc, self._destination(doc)))
-        self._render_all([t for t in tasks if t not in begun], len(tasks))
-        targets = [
-            case_folder(self.settings.outbox, d.case) / render.output_name(d) for d, _ in tasks
-        ]
-        made = [dataclasses.replace(m, path=t) for m, t in zip(result.made, targets, strict=True)]
+        while self._queued:
+            self._submit()
+        for future in cf.as_completed(self._in_flight):
+            future.result()  # a template error in a worker is raised here
+        self._in_flight = set()
+        self._report("render", len(begun), len(begun))
+        made = list(result.made)
+        for index, b in enumerate(begun):
+            made[index] = dataclasses.replace(made[index], path=b.target)
         if not self.settings.pdf:
-            for index, (doc, target) in enumerate(zip(documents, targets, strict=True)):
-                if self._wants_calendar(doc):
-                    calendar = self._publish_calendar(doc, target.with_suffix(".ics"))
-                    made[index] = dataclasses.replace(made[index], extras=(calendar,))
+            for index, b in enumerate(begun):
+                if b.calendar is not None:
+                    made[index] = dataclasses.replace(made[index], extras=(b.calendar,))
             result = dataclasses.replace(result, made=tuple(made))
             if self.ledger is not None:
                 self.ledger.record(result)
             self._entries.append(_Entry(result))
             return result
-
         entry = _Entry(dataclasses.replace(result, made=tuple(made)))
-        for index, ((doc, staged), target) in enumerate(zip(tasks, targets, strict=True)):
-            calendar = None
-            if self._wants_calendar(doc):
-                calendar = staged.with_suffix(".ics")
-                publish(self._calendar_bytes(doc, target.with_suffix(".ics")), calendar)
-            entry.pending.append(_Pending(index, staged, calendar, target))
+        for index, b in enumerate(begun):
+            entry.pending.append(_Pending(index, b.docx, b.calendar, b.target))
         self._entries.append(entry)
         return entry.result
 
     def discard(self) -> None:
         """Forget the documents begun for the current file (it was refused whole)."""
         begun, self._begun = self._begun, []
-        if not begun:
-            return
-        self._queued = [t for t in self._queued if t not in begun]
+        self._queued = []
         cf.wait(self._in_flight)
         self._in_flight = set()
-        for _, destination in begun:
-            destination.unlink(missing_ok=True)
-
-    def _destination(self, doc: Document) -> Path:
-        """Where the .docx is written: its place in the outbox, or the staging folder (PDF)."""
-        if not self.settings.pdf:
-            return case_folder(self.settings.outbox, doc.case) / render.output_name(doc)
-        self._staged += 1
-        return self._staging_folder() / f"{self._staged:06d}.docx"
+        for b in begun:
+            for path in (b.docx, b.calendar):
+                if path is not None:
+                    path.unlink(missing_ok=True)
 
     def finish(self) -> list:
         """Convert what waits for PDF, publish, record; the final result of every file."""
@@ -211,24 +214,6 @@ class Run:
 
     # --- rendering ------------------------------------------------------------------------
 
-    def _render_all(self, tasks: list[tuple[Document, Path]], total: int) -> None:
-        """Render `tasks` and wait for every begun document; progress counts all `total`."""
-        done = total - len(tasks) - len(self._in_flight) * _CHUNK - len(self._queued)
-        self._report("render", max(done, 0), total)
-        if self.jobs == 1 or (len(tasks) < _MIN_PARALLEL and self._pool is None):
-            for doc, target in tasks:
-                _render_one(doc, target, self.settings)
-                done += 1
-                self._report("render", done, total)
-            tasks = []
-        self._queued += tasks
-        while self._queued:
-            self._submit()
-        for future in cf.as_completed(self._in_flight):
-            future.result()  # a template error in a worker is raised here
-        self._in_flight = set()
-        self._report("render", total, total)
-
     def _submit(self) -> None:
         """Send the queued documents to a worker, waiting first if enough are in flight."""
         chunk, self._queued = self._queued[:_CHUNK], self._queued[_CHUNK:]
@@ -260,9 +245,6 @@ class Run:
         previous = target.read_bytes() if target.is_file() else None
         return ics.calendar_file(doc, self.settings, previous=previous)
 
-    def _publish_calendar(self, doc: Invitation, target: Path) -> Path:
-        return publish(self._calendar_bytes(doc, target), target)
-
     def _staging_folder(self) -> Path:
         if self._staging is None:
             root = self.settings.outbox / ".ipdocs"
@@ -293,7 +275,7 @@ class Run:
                 failed |= share_failed
         return made, failed
 
-    def _report(self, stage: str, done: int, total: int) -> None:
+    def _report(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
 

@@ -22,27 +22,32 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Problem
 from .mapping import Path_, Source, describe, normalise_key, shown, suggest
+from .workbook import MEETING_FIELDS
+from .workbook import _put as put
 
 SHEET = "Innkallinger"
-# Column → its place in an invitation (the same names as the one-meeting workbook).
-COLUMNS: dict[str, Path_] = {
-    "sak": ("sak",),
-    "sprak": ("sprak",),
-    "bruker": ("bruker", "navn"),
-    "bruker_adresse": ("bruker", "adresse"),
-    "dato": ("mote", "dato"),
-    "fra": ("mote", "fra"),
-    "til": ("mote", "til"),
-    "sted": ("mote", "sted"),
-    "tolk": ("mote", "tolk"),
-    "koordinator": ("koordinator", "navn"),
-    "koordinator_telefon": ("koordinator", "telefon"),
-    "koordinator_tjeneste": ("koordinator", "tjeneste"),
-    "koordinator_epost": ("koordinator", "epost"),
+# Column → its place in an invitation: the one-meeting workbook's fields that an invitation
+# has, and the two lists that sheet keeps on sheets of their own.
+_INVITATION_FIELDS = (
+    "sak",
+    "sprak",
+    "bruker",
+    "bruker_adresse",
+    "dato",
+    "fra",
+    "til",
+    "sted",
+    "tolk",
+    "koordinator",
+    "koordinator_telefon",
+    "koordinator_tjeneste",
+    "koordinator_epost",
+    "svarfrist",
+    "sendt",
+)
+COLUMNS: dict[str, Path_] = {name: MEETING_FIELDS[name] for name in _INVITATION_FIELDS} | {
     "deltakere": ("deltakere",),
     "saksliste": ("saksliste",),
-    "svarfrist": ("svarfrist",),
-    "sendt": ("sendt",),
 }
 # The columns of FORMATS.md §2, in the order the skeleton workbook shows them.
 REQUIRED = (
@@ -98,6 +103,31 @@ def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource]]:
     yield from _rows(rows, "", "filen")
 
 
+def count_rows(path: Path) -> int | None:
+    """How many filled rows a batch file has (for a progress bar); None if it cannot tell."""
+    try:
+        if path.suffix.lower() == ".csv":
+            text = decode_csv(path.read_bytes())
+            return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in book.worksheets:
+                if normalise_key(ws.title) == normalise_key(SHEET):
+                    return _filled(ws.iter_rows(values_only=True))
+            return None
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - only a progress bar depends on it; reading reports errors
+        return None
+
+
+def _filled(rows) -> int:
+    """Filled rows below the header."""
+    return max(sum(1 for row in rows if any(not _blank(v) for v in row)) - 1, 0)
+
+
 def decode_csv(data: bytes) -> str:
     """CSV as Excel saves it: UTF-8 with a BOM («CSV UTF-8») or Windows-1252 («CSV»)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -122,7 +152,9 @@ def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]
             value = values[index] if index < len(values) else None
             if isinstance(value, str):
                 value = value.strip()
-            _put(raw, COLUMNS[column], None if _blank(value) else value)
+            elif isinstance(value, dt.datetime) and column in ("fra", "til"):
+                value = value.time()  # a time cell Excel stored with a date part
+            put(raw, COLUMNS[column], None if _blank(value) else value)
         yield f"rad {number}", raw, RowSource(prefix, number, letters)
 
 
@@ -184,12 +216,3 @@ def _column_index(letter: str) -> int:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _put(raw: dict, path: Path_, value: object) -> None:
-    node = raw
-    for step in path[:-1]:
-        node = node.setdefault(step, {})
-    if isinstance(value, dt.datetime) and path[-1] in ("fra", "til"):
-        value = value.time()  # a time cell Excel stored with a date part
-    node[path[-1]] = value
