@@ -93,6 +93,7 @@ class Run:
         self._begun: list[_Begun] = []  # this file's documents, in order
         self._queued: list[tuple[Document, Path]] = []  # waiting to fill a chunk
         self._in_flight: set[cf.Future] = set()
+        self._folders: dict[str, Path] = {}
         if settings.pdf and converter is None:
             soffice.find_soffice()  # no LibreOffice: say so before any document is made
 
@@ -116,7 +117,7 @@ class Run:
         """Start making `document` now: here with one job, else in a worker while the caller
         validates the next row. Only its paths are kept, so memory stays flat as a batch grows.
         """
-        target = case_folder(self.settings.outbox, document.case) / render.output_name(document)
+        target = self._case_folder(document.case) / render.output_name(document)
         docx = target
         if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
             self._staged += 1
@@ -244,6 +245,13 @@ class Run:
     def _calendar_bytes(self, doc: Invitation, target: Path) -> bytes:
         previous = target.read_bytes() if target.is_file() else None
         return ics.calendar_file(doc, self.settings, previous=previous)
+
+    def _case_folder(self, case: str) -> Path:
+        # Resolving the outbox is a system call per path part: once per case is enough.
+        folder = self._folders.get(case)
+        if folder is None:
+            folder = self._folders[case] = case_folder(self.settings.outbox, case)
+        return folder
 
     def _staging_folder(self) -> Path:
         if self._staging is None:
