@@ -186,7 +186,9 @@ def test_two_rows_for_the_same_meeting_are_not_written_over_each_other(tmp_path)
     workbook(tmp_path / "dobbel.xlsx", HEADER, rows)
     result = run_cli("batch", "dobbel.xlsx", "--no-ics", cwd=tmp_path)
     assert result.returncode == 1
-    assert "rad 3: Denne gjelder samme sak og samme dato som rad 2" in result.stdout
+    assert (
+        "rad 3: saken og datoen: Raden gjelder samme sak og samme dato som rad 2" in result.stdout
+    )
     made = tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.docx"
     assert "Første" in docx_text(made)
 

@@ -118,7 +118,7 @@ def process_file(
             doc = entry.document
             output = (doc.case, render.output_name(doc))
             if output in outputs:
-                refused.append(Refused(entry.label, (_same_output(entry.label, outputs[output]),)))
+                refused.append(Refused(entry.label, (_same_output(outputs[output]),)))
                 continue
             outputs[output] = entry.label
             warnings = entry.notices + tuple(rules.check(doc, today=settings.today))
@@ -152,9 +152,9 @@ def process_file(
     return run.publish(result)  # render → calendar → [PDF] → publish → ledger
 
 
-def _same_output(label: str, first: str) -> Problem:
+def _same_output(first: str) -> Problem:
     return Problem(
-        label or "filen",
-        f"Denne gjelder samme sak og samme dato som {first}, og ville blitt den samme filen.",
+        "saken og datoen",
+        f"Raden gjelder samme sak og samme dato som {first}, og ville blitt den samme filen.",
         "Slå dem sammen til én, eller rett saken eller datoen.",
     )
