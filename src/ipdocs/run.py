@@ -72,6 +72,8 @@ class _Entry:
 
 
 class Run:
+    """One run's shared stages; use as a context manager, and call `finish()` at the end."""
+
     def __init__(
         self,
         settings: Settings,
