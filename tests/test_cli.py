@@ -101,6 +101,7 @@ def test_render_all_formats_examples_into_outbox(tmp_path):
     assert names == [
         "2009-10-23_fullmakt.docx",
         "2026-12-03_innkalling.docx",
+        "2026-12-03_innkalling.ics",  # a calendar file beside every invitation
         "2026-12-03_referat.docx",
         "2026-12-03_samtykke.docx",
     ]

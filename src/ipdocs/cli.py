@@ -21,7 +21,9 @@ from .errors import ExitCode, InputError, IpdocsError, redact
 from .ledger import Ledger
 from .pipeline import Result, process_file
 from .readers import SUFFIXES
+from .readers.batch import count_rows
 from .report import problem_lines, warning_lines
+from .run import Run, default_jobs
 from .settings import CONFIG_NAME, Settings, bundled_templates
 
 # --- click in Norwegian -------------------------------------------------------------------
@@ -155,7 +157,8 @@ def _echo_result(result: Result, *, checking: bool) -> None:
         if checking:
             click.echo(f"I orden: {name}{label}: {made.kind} for {made.case}")
         else:
-            click.echo(f"Laget: {made.path}{label}  (fra {name})")
+            extras = f" (+ {', '.join(e.suffix for e in made.extras)})" if made.extras else ""
+            click.echo(f"Laget: {made.path}{extras}{label}  (fra {name})")
     for line in warning_lines(result):
         click.echo(f"  Advarsel: {line}")
     if result.refused:
@@ -175,17 +178,34 @@ def _run_files(
     # checking writes nothing at all.
     with contextlib.ExitStack() as stack:
         ledger = stack.enter_context(Ledger.for_outbox(settings.outbox)) if write else None
+        # One run for all the files: with PDF on, one LibreOffice converts every document.
+        run = (
+            stack.enter_context(Run(settings, ledger=ledger, jobs=default_jobs()))
+            if write
+            else None
+        )
+        results = []
         for path in paths:
-            result = process_file(path, settings, write=write, ledger=ledger)
-            _echo_result(result, checking=not write)
-            made += len(result.made)
-            refused += len(result.refused)
+            result = process_file(path, settings, write=write, ledger=ledger, run=run)
+            if run is None or not settings.pdf:
+                _echo_result(result, checking=not write)
+            results.append(result)
+        if run is not None:
+            results = run.finish()
+            if settings.pdf:
+                for result in results:
+                    _echo_result(result, checking=False)
+        made = sum(len(r.made) for r in results)
+        refused = sum(len(r.refused) for r in results)
     verb = "i orden" if not write else "laget"
     click.echo(f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist.")
     return ExitCode.refused if refused else ExitCode.ok
 
 
 # --- commands -------------------------------------------------------------------------------
+
+_PDF_HELP = "Lag også en PDF ved siden av hvert Word-dokument (trenger LibreOffice)."
+_ICS_HELP = "Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standard: lag den)."
 
 
 @click.group(
@@ -220,11 +240,13 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 
 Hver fil blir til outbox/<sak>/<dato>_<dokument>.docx. Er en fil feil, blir den
 avvist med en forklaring, og de andre blir likevel laget. En mappe betyr alle
-.yaml-, .yml-, .json- og .xlsx-filene i den.
+.yaml-, .yml-, .json-, .xlsx- og .csv-filene i den. En innkalling får også en
+kalenderfil (.ics) som deltakerne kan legge i kalenderen sin.
 
 \b
 Eksempel:
   ipdocs render innkalling.yaml referat.xlsx --out outbox
+  ipdocs render innkalling.yaml --pdf      lag også en PDF av hvert dokument
 """
 )
 @click.argument(
@@ -237,9 +259,13 @@ Eksempel:
     metavar="MAPPE",
     help="Hvor dokumentene skal legges (standard: outbox/).",
 )
+@click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
+@click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
 @click.pass_context
-def render(ctx: click.Context, files: tuple[Path, ...], out: Path | None) -> int:
-    return _run_files(ctx, files, _settings(ctx, outbox=out), write=True)
+def render(
+    ctx: click.Context, files: tuple[Path, ...], out: Path | None, pdf: bool, ics: bool
+) -> int:
+    return _run_files(ctx, files, _settings(ctx, outbox=out, pdf=pdf, ics=ics), write=True)
 
 
 @cli.command(
@@ -260,14 +286,16 @@ def check(ctx: click.Context, files: tuple[Path, ...]) -> int:
     help="""Lag en eksempelfil du kan fylle ut.
 
 DOKUMENT er innkalling, referat, samtykke eller fullmakt. Med --xlsx får du
-et Excel-ark for ett møte i stedet (innkalling eller referat).
+et Excel-ark for ett møte i stedet (innkalling eller referat). «batch» gir
+Excel-arket for mange innkallinger på en gang (én rad per innkalling).
 
 \b
 Eksempel:
   ipdocs skeleton referat --xlsx
+  ipdocs skeleton batch --xlsx      lager innkallinger.xlsx til «ipdocs batch»
 """
 )
-@click.argument("kind", type=click.Choice(skeletons.KINDS), metavar="DOKUMENT")
+@click.argument("kind", type=click.Choice((*skeletons.KINDS, "batch")), metavar="DOKUMENT")
 @click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
 @click.option(
     "--ut",
@@ -282,6 +310,8 @@ def skeleton(
     ctx: click.Context, kind: str, xlsx: bool, target: Path | None, overskriv: bool
 ) -> int:
     settings = _settings(ctx)
+    if kind == "batch":
+        return _batch_skeleton(target or Path("innkallinger.xlsx"), overskriv, settings)
     if xlsx and kind not in ("innkalling", "referat"):
         raise click.UsageError(
             "Excel-ark finnes bare for innkalling og referat. Bruk YAML for de andre."
@@ -402,6 +432,119 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
 
 
 # --- batch (secretaries' invitation workbooks) ------------------------------------------
+
+_STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
+
+
+class _Progress:
+    """A click progress bar on stderr per stage of the run (rendering, then PDF)."""
+
+    def __init__(self, expected: int | None = None) -> None:
+        self.expected = expected  # rows in the file: the length while they are being read
+        self.stage: str | None = None
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            length = total if total is not None else self.expected or done + 1
+            self.bar = click.progressbar(
+                length=max(length, 1), label=_STAGES[stage], file=sys.stderr
+            )
+            self.bar.__enter__()
+        if total is not None and total != self.bar.length:
+            self.bar.length = max(total, 1)
+        if done > self.bar.pos:
+            self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _batch_skeleton(target: Path, overwrite: bool, settings: Settings) -> int:
+    if target.exists() and not overwrite:
+        raise click.UsageError(
+            f"{target} finnes fra før. Bruk --overskriv, eller velg et annet navn med --ut."
+        )
+    skeletons.write_batch_workbook(target, today=settings.today)
+    click.echo(
+        f"Laget {target}. Skriv én innkalling per rad i arket «Innkallinger» (se arket «Slik "
+        f"fyller du ut»), og kjør «ipdocs batch {target}»."
+    )
+    return ExitCode.ok
+
+
+def _echo_batch(result: Result) -> None:
+    warned = [m for m in result.made if m.warnings]
+    for line in warning_lines(result):
+        click.echo(f"Advarsel: {line}")
+    if result.refused:
+        click.echo(f"Ikke laget, må rettes i {result.source.name}:")
+        for line in problem_lines(result):
+            click.echo(f"  - {line}")
+    made, refused = len(result.made), len(result.refused)
+    if refused and all(not r.label for r in result.refused):
+        click.echo("Ferdig: ingen innkallinger laget. Rett filen og prøv igjen.")
+        return
+    rows = "rad" if refused == 1 else "rader"
+    click.echo(
+        f"Ferdig: {made} {'innkalling' if made == 1 else 'innkallinger'} laget"
+        f" ({len(warned)} med advarsler), {refused} {rows} avvist."
+    )
+
+
+@cli.command(
+    help="""Lag mange innkallinger på en gang fra et Excel-ark eller en CSV-fil.
+
+Hver rad i arket «Innkallinger» blir én innkalling i outbox/<sak>/, med en
+kalenderfil (.ics) ved siden av. En rad med feil blir ikke laget: du får vite
+hvilken celle som er feil og hvordan du retter den, og de andre radene blir
+laget likevel. CSV-filer kan lagres rett fra Excel («CSV (semikolondelt)» eller
+«CSV UTF-8»). Lag et ferdig ark med «ipdocs skeleton batch --xlsx».
+
+\b
+Eksempel:
+  ipdocs batch innkallinger.xlsx
+  ipdocs batch innkallinger.csv --pdf --out utsendelse
+"""
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPPE",
+    help="Hvor innkallingene skal legges (standard: outbox/).",
+)
+@click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
+@click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="Hvor mange innkallinger som lages samtidig (standard: antall prosessorkjerner).",
+)
+@click.pass_context
+def batch(
+    ctx: click.Context, file: Path, out: Path | None, pdf: bool, ics: bool, jobs: int | None
+) -> int:
+    settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
+    progress = _Progress(count_rows(file))
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        with Run(settings, ledger=ledger, jobs=jobs or default_jobs(), progress=progress) as run:
+            try:
+                process_file(file, settings, ledger=ledger, run=run)
+                [result] = run.finish()
+            finally:
+                progress.close()
+    _echo_batch(result)
+    if result.made:
+        click.echo(f"Innkallingene ligger i {settings.outbox}/<sak>/.")
+    return ExitCode.refused if result.refused else ExitCode.ok
 
 
 # --- archive (closing a case or moving municipality) ------------------------------------

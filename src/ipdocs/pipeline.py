@@ -1,7 +1,10 @@
 """One input file through every stage, in order:
 
-    read (YAML/JSON/xlsx) → validate into the model → routine warnings → render (docxtpl)
-      → publish atomically into outbox/<sak>/ → record in the ledger
+    read (YAML/JSON/xlsx/csv) → validate into the model → routine warnings → render (docxtpl)
+      → calendar file (.ics) → [PDF] → publish atomically into outbox/<sak>/ → record in the ledger
+
+The stages after validation belong to a `run.Run` (shared render workers, one LibreOffice for
+all the PDFs of a run); without one, the file is a run of its own.
 
 `process_file` is the only way documents are made; the CLI, the watcher and the batch command
 call it and hold no document logic. Bad input never raises: it comes back as `Refused` entries
@@ -15,13 +18,15 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import readers, render, rules
 from .errors import InputError, Notice, Problem
 from .model import Consent, PowerOfAttorney
-from .publish import case_folder, publish
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .run import Run
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Made:
     path: Path | None  # None when only checked
     warnings: tuple[Notice, ...]
     covers_transfer: bool | None = None  # consent only: also covers moving municipality
+    extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
     person: str = ""  # the name of the person the document is about (the archive cover shows it)
 
 
@@ -77,13 +83,68 @@ class Ledger(Protocol):
 
 
 def process_file(
-    path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
+    path: Path,
+    settings: Settings,
+    *,
+    write: bool = True,
+    ledger: Ledger | None = None,
+    run: Run | None = None,
 ) -> Result:
+    """Read, validate and (with `write`) make the documents of one input file.
+
+    With a `run`, the run's stages make the documents and its ledger records them; with PDF
+    on they wait for `run.finish()` (see run.py). Without a run, the file is a run of its own
+    and the result returned is final.
+    """
+    if write and run is None:
+        from .run import Run
+
+        with Run(settings, ledger=ledger) as own:
+            process_file(path, settings, ledger=ledger, run=own)
+            return own.finish()[-1]
     path = Path(path)
     digest = ""
+    made: list[Made] = []
+    refused: list[Refused] = []
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        entries = readers.read(path, today=settings.today, default_language=settings.language)
+        outputs: dict[tuple[str, str], str] = {}  # (sak, file name) → the row that makes it
+        # Rows are read and validated one at a time; each valid one starts rendering at once.
+        for entry in readers.entries(
+            path, today=settings.today, default_language=settings.language
+        ):
+            if entry.document is None:
+                refused.append(Refused(entry.label, entry.problems))
+                continue
+            doc = entry.document
+            output = (doc.case, render.output_name(doc))
+            if output in outputs:
+                refused.append(Refused(entry.label, (_same_output(outputs[output]),)))
+                continue
+            outputs[output] = entry.label
+            warnings = entry.notices + tuple(rules.check(doc, today=settings.today))
+            if ledger is not None and ledger.is_closed(doc.case):
+                warnings += (
+                    Notice(
+                        f"Saken {doc.case} er avsluttet. Sjekk at dokumentet hører til riktig sak."
+                    ),
+                )
+            transfer = doc.covers_transfer if isinstance(doc, Consent) else None
+            subject = doc.grantor if isinstance(doc, PowerOfAttorney) else doc.person
+            made.append(
+                Made(
+                    entry.label,
+                    doc.case,
+                    doc.kind,
+                    doc.document_date,
+                    None,
+                    warnings,
+                    transfer,
+                    person=subject.name,
+                )
+            )
+            if write:
+                run.begin(doc)  # rendering starts in a worker while the next row is validated
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)
     except OSError as exc:
@@ -94,40 +155,17 @@ def process_file(
         )
         result = Result(path, (), (Refused("", (problem,)),))
     else:
-        made, refused = [], []
-        for entry in entries:
-            if entry.document is None:
-                refused.append(Refused(entry.label, entry.problems))
-                continue
-            doc = entry.document
-            warnings = entry.notices + tuple(rules.check(doc, today=settings.today))
-            if ledger is not None and ledger.is_closed(doc.case):
-                warnings += (
-                    Notice(
-                        f"Saken {doc.case} er avsluttet. Sjekk at dokumentet hører til riktig sak."
-                    ),
-                )
-            target = None
-            if write:
-                data = render.render_document(doc, settings)
-                target = publish(
-                    data, case_folder(settings.outbox, doc.case) / render.output_name(doc)
-                )
-            transfer = doc.covers_transfer if isinstance(doc, Consent) else None
-            subject = doc.grantor if isinstance(doc, PowerOfAttorney) else doc.person
-            made.append(
-                Made(
-                    entry.label,
-                    doc.case,
-                    doc.kind,
-                    doc.document_date,
-                    target,
-                    warnings,
-                    transfer,
-                    subject.name,
-                )
-            )
         result = Result(path, tuple(made), tuple(refused), digest)
-    if ledger is not None and write:
-        ledger.record(result)
-    return result
+    if write and not result.made:
+        run.discard()  # a file refused whole: nothing it began is kept
+    if not write:
+        return result
+    return run.publish(result)  # render → calendar → [PDF] → publish → ledger
+
+
+def _same_output(first: str) -> Problem:
+    return Problem(
+        "saken og datoen",
+        f"Raden gjelder samme sak og samme dato som {first}, og ville blitt den samme filen.",
+        "Slå dem sammen til én, eller rett saken eller datoen.",
+    )

@@ -32,3 +32,10 @@ def publish(data: bytes, target: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def publish_file(staged: Path, target: Path) -> Path:
+    """Move a finished file (written with `publish` in a folder on the same disk) into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)
+    return target

@@ -9,6 +9,7 @@ unknown field fails with the template and tag named, never a silent blank).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -32,6 +33,7 @@ from .model import (
     Person,
     PowerOfAttorney,
 )
+from .prepared import NotPreparable, PreparedTemplate, needs_plain_docxtpl
 from .settings import Settings
 
 
@@ -54,7 +56,7 @@ def render_document(document: Document, settings: Settings) -> bytes:
 
 
 class DocumentTemplate:
-    """One Word template, read once and rendered many times."""
+    """One Word template, read once, prepared once (prepared.py) and rendered many times."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -68,11 +70,36 @@ class DocumentTemplate:
             raise TemplateError(
                 f"Malen {path.name} er ikke et Word-dokument (.docx). Lagre den på nytt fra Word."
             ) from None
+        self._compiled: PreparedTemplate | None | object = _UNPREPARED
 
     def render(self, context: dict) -> bytes:
+        with self._template_errors():
+            prepared = self.prepare()
+            if prepared is not None and not needs_plain_docxtpl(context):
+                return prepared.render(context)
+            return self._render_plain(context)
+
+    def prepare(self) -> PreparedTemplate | None:
+        """The compiled-once template (prepared.py), or None when only docxtpl can render it."""
+        if self._compiled is _UNPREPARED:
+            try:
+                self._compiled = PreparedTemplate(self.data, jinja_env())
+            except NotPreparable:
+                self._compiled = None
+        return self._compiled
+
+    def _render_plain(self, context: dict) -> bytes:
         template = DocxTemplate(io.BytesIO(self.data))
+        template.render(context, jinja_env=jinja_env())
+        out = io.BytesIO()
+        template.save(out)
+        return out.getvalue()
+
+    @contextlib.contextmanager
+    def _template_errors(self):
+        """Jinja's errors, from compiling or rendering, in the words of the template's user."""
         try:
-            template.render(context, jinja_env=jinja_env())
+            yield
         except jinja2.UndefinedError as exc:
             raise TemplateError(_undefined_message(self.path, exc)) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -84,9 +111,9 @@ class DocumentTemplate:
             raise TemplateError(
                 f"Malen {self.path.name} prøver å nå noe annet enn feltene. Det er ikke tillatt i en mal."
             ) from None
-        out = io.BytesIO()
-        template.save(out)
-        return out.getvalue()
+
+
+_UNPREPARED = object()
 
 
 @lru_cache(maxsize=32)

@@ -43,6 +43,7 @@ class Settings:
     templates: Path | None = None  # None: the bundled templates
     today: dt.date = field(default_factory=dt.date.today)
     pdf: bool = False
+    ics: bool = True  # a calendar file (.ics) beside every invitation
     settle_seconds: float = 2.0
     poll_interval: float = 1.0
 
@@ -101,4 +102,7 @@ def _from_toml(path: Path) -> dict:
         values["poll_interval"] = float(watch["intervall"])
     if "pdf" in data.get("utdata", {}):
         values["pdf"] = bool(data["utdata"]["pdf"])
+    for key in ("ics", "kalender"):
+        if key in data.get("utdata", {}):
+            values["ics"] = bool(data["utdata"][key])
     return values

@@ -201,3 +201,107 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
         for cell in ws[1]:
             cell.font = Font(bold=True)
     book.save(target)
+
+
+# --- the secretaries' batch workbook (FORMATS.md §2, `ipdocs skeleton batch --xlsx`) -------
+
+_BATCH_WIDTHS = {
+    "sak": 16,
+    "bruker": 22,
+    "dato": 12,
+    "fra": 8,
+    "til": 8,
+    "sted": 26,
+    "tolk": 12,
+    "koordinator": 20,
+    "koordinator_telefon": 20,
+    "deltakere": 44,
+    "saksliste": 44,
+}
+_BATCH_HELP = [
+    ("Slik fyller du ut arket «Innkallinger»",),
+    ("",),
+    ("Hver rad blir én innkalling. Første rad har kolonnenavnene: ikke endre dem.",),
+    ("Kolonnene kan stå i hvilken rekkefølge du vil. Tomme rader hoppes over.",),
+    ("",),
+    ("kolonne", "hva du skriver"),
+    ("sak", "Saksnøkkelen, for eksempel IP-2026-0042. Bare bokstaver, tall, - og _."),
+    ("", "Aldri fødselsnummer: saksnøkkelen blir navnet på en mappe."),
+    ("bruker", "Navnet på personen møtet gjelder."),
+    ("dato", "Datoen for møtet, for eksempel 03.12.2026."),
+    ("fra", "Når møtet begynner, for eksempel 09:00."),
+    ("til", "Når møtet slutter, for eksempel 10:30."),
+    ("sted", "Hvor møtet er."),
+    ("tolk", "Språket tolken skal tolke til, for eksempel arabisk. La cellen stå tom uten tolk."),
+    ("koordinator", "Navnet på koordinatoren."),
+    ("koordinator_telefon", "Telefonnummeret deltakerne ringer for å si om de kommer."),
+    ("deltakere", "Hvem som skal delta, som Navn (Rolle)."),
+    ("", "Skill flere med semikolon (;) eller linjeskift (Alt+Enter i cellen)."),
+    ("saksliste", "Sakene på møtet. Skill dem med semikolon (;) eller linjeskift."),
+    ("",),
+    ("Disse kolonnene kan du legge til om du trenger dem:",),
+    ("svarfrist", "Når deltakerne må si fra om de kommer."),
+    ("sendt", "Datoen innkallingen sendes (ellers dagens dato)."),
+    ("sprak", "nb (bokmål) eller nn (nynorsk)."),
+    ("bruker_adresse", "Adressen til personen."),
+    ("koordinator_tjeneste", "Tjenesten koordinatoren jobber i."),
+    ("koordinator_epost", "E-postadressen til koordinatoren."),
+    ("",),
+    ("Når du er ferdig:",),
+    ("ipdocs batch innkallinger.xlsx", "lager alle innkallingene i outbox/<sak>/"),
+    ("ipdocs batch innkallinger.xlsx --pdf", "lager også en PDF av hver innkalling"),
+    ("",),
+    ("Er en rad feil, blir den ikke laget. ipdocs sier hvilken celle som er feil og hvordan du",),
+    ("retter den. De andre radene blir laget likevel.",),
+]
+
+
+def write_batch_workbook(target: Path, *, today: dt.date) -> None:
+    """The secretaries' workbook: headers, one example row, formats, widths, instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from .readers.batch import REQUIRED, SHEET
+
+    meeting = dt.date.fromisoformat(dates(today)["meeting"])
+    example = {
+        "sak": "IP-2026-0042",
+        "bruker": "Kari Nordmann",
+        "dato": meeting,
+        "fra": dt.time(9, 0),
+        "til": dt.time(10, 30),
+        "sted": "Rådhuset, møterom 2",
+        "tolk": "arabisk",
+        "koordinator": "Ola Hansen",
+        "koordinator_telefon": "400 31 579",
+        "deltakere": "Per Olsen (Fastlege); Line Berg (Fysioterapeut)",
+        "saksliste": "Status siden forrige møte; Søknad om avlastning",
+    }
+    formats = {"dato": "DD.MM.YYYY", "fra": "HH:MM", "til": "HH:MM", "koordinator_telefon": "@"}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(list(REQUIRED))
+    sheet.append([example[name] for name in REQUIRED])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(REQUIRED, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = _BATCH_WIDTHS[name]
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        # Format the column's first rows ahead, so what a secretary types is a real date or time.
+        for row in range(2, 501):
+            cell = sheet.cell(row=row, column=index)
+            if name in formats:
+                cell.number_format = formats[name]
+            if name in ("deltakere", "saksliste"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    help_sheet = book.create_sheet("Slik fyller du ut")
+    for row in _BATCH_HELP:
+        help_sheet.append(row)
+    help_sheet["A1"].font = Font(bold=True, size=14)
+    for row in help_sheet.iter_rows():
+        if row[0].value in ("kolonne",) or (row[0].value or "").endswith(":"):
+            row[0].font = Font(bold=True)
+    help_sheet.column_dimensions["A"].width = 38
+    help_sheet.column_dimensions["B"].width = 80
+    book.save(target)

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Notice, Problem
 
-__all__ = ["Entry", "InputError", "read", "SUFFIXES"]
+__all__ = ["Entry", "InputError", "entries", "read", "SUFFIXES"]
 from ..model import Document
 from .mapping import Source, build_document
 
 NOTE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx",)
-SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES
+CSV_SUFFIXES = (".csv",)
+SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + CSV_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -32,24 +34,38 @@ class Entry:
 
 
 def read(path: Path, *, today: dt.date, default_language: str = "nb") -> list[Entry]:
+    return list(entries(path, today=today, default_language=default_language))
+
+
+def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iterator[Entry]:
+    """Like `read`, one entry at a time: a batch's rows are read and validated as they are
+    asked for, so the pipeline can render one row while it reads the next."""
     suffix = path.suffix.lower()
     if suffix in NOTE_SUFFIXES:
         from .notes import read_notes
 
         raw, source = read_notes(path), Source()
     elif suffix in WORKBOOK_SUFFIXES:
-        return _read_workbook(path, today=today, default_language=default_language)
+        yield from _read_workbook(path, today=today, default_language=default_language)
+        return
+    elif suffix in CSV_SUFFIXES:
+        from .batch import read_batch_csv
+
+        yield from _batch_entries(
+            read_batch_csv(path), today=today, default_language=default_language
+        )
+        return
     else:
         raise InputError(
             [
                 Problem(
                     "filen",
                     f"ipdocs kan ikke lese filer av typen «{suffix or 'uten endelse'}».",
-                    "Bruk .yaml, .yml, .json eller .xlsx (Excel).",
+                    "Bruk .yaml, .yml, .json, .xlsx (Excel) eller .csv.",
                 )
             ]
         )
-    return [_entry("", raw, source, today=today, default_language=default_language)]
+    yield _entry("", raw, source, today=today, default_language=default_language)
 
 
 def _entry(
@@ -61,13 +77,51 @@ def _entry(
     return Entry(label, document, tuple(problems), tuple(notices))
 
 
-def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list[Entry]:
-    import openpyxl
+def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
+    """One entry per filled row of a batch (readers/batch.py), each validated on its own."""
+    for label, raw, source in rows:
+        yield _entry(label, raw, source, today=today, default_language=default_language)
 
+
+def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iterator[Entry]:
+    from .batch import is_batch_workbook, read_batch_workbook
     from .workbook import is_meeting_workbook, read_meeting_workbook
 
+    # Read-only first: a batch sheet is streamed row by row, never held whole.
+    streamed = _open_workbook(path, read_only=True)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        if is_batch_workbook(streamed.sheetnames):
+            rows = read_batch_workbook(streamed)
+            yield from _batch_entries(rows, today=today, default_language=default_language)
+            return
+    finally:
+        streamed.close()
+    book = _open_workbook(path, read_only=False)
+    try:
+        if is_meeting_workbook(book.sheetnames):
+            raw, source = read_meeting_workbook(book, path)
+            yield _entry("", raw, source, today=today, default_language=default_language)
+            return
+        raise InputError(
+            [
+                Problem(
+                    "arbeidsboken",
+                    "Arbeidsboken har verken arket «Møte» (ett møte) eller «Innkallinger» "
+                    "(mange innkallinger).",
+                    "Lag en mal med «ipdocs skeleton referat --xlsx» eller "
+                    "«ipdocs skeleton batch --xlsx».",
+                )
+            ]
+        )
+    finally:
+        book.close()
+
+
+def _open_workbook(path: Path, *, read_only: bool):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(
             [
@@ -78,18 +132,3 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> list
                 )
             ]
         ) from exc
-    try:
-        if is_meeting_workbook(book.sheetnames):
-            raw, source = read_meeting_workbook(book, path)
-            return [_entry("", raw, source, today=today, default_language=default_language)]
-        raise InputError(
-            [
-                Problem(
-                    "arbeidsboken",
-                    "Arbeidsboken har ikke arket «Møte».",
-                    "Lag en mal med «ipdocs skeleton referat --xlsx».",
-                )
-            ]
-        )
-    finally:
-        book.close()

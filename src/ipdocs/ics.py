@@ -1,0 +1,143 @@
+"""A calendar file (.ics, RFC 5545) for each invitation, made with the icalendar library.
+
+The event is in Europe/Oslo time with its VTIMEZONE, so every calendar shows the meeting at
+the time on the invitation. Its UID is derived from the municipality, the sak and the meeting
+date, so a re-sent invitation (same sak and date) updates the entry already in a calendar
+instead of adding a second one; SEQUENCE goes up when anything in the event changed.
+
+The entry names the sak, never the person: calendars are synced to phones and shared with
+colleagues, and that someone has an ansvarsgruppe is itself health information. The place,
+the agenda, the interpreter's language and whom to call are in the description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+import icalendar
+
+from . import language
+from .model import Invitation
+from .settings import Settings
+
+TIMEZONE = "Europe/Oslo"
+_NAMESPACE = uuid.UUID("5b1f4f3e-7f0e-4b8e-9a53-6d1c3c2f0a42")  # ipdocs' own UUID namespace
+# Properties that make a changed event: a change in any of them raises SEQUENCE.
+_COMPARED = ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "ORGANIZER")
+
+_WORDS = {
+    "nb": {
+        "summary": "Ansvarsgruppemøte, sak {case}",
+        "place": "Sted",
+        "interpreter": "Tolk",
+        "agenda": "Saksliste",
+        "coordinator": "Koordinator",
+        "phone": "telefon",
+        "reply": "Gi beskjed til koordinatoren hvis du ikke kan komme",
+        "by": "innen",
+    },
+    "nn": {
+        "summary": "Ansvarsgruppemøte, sak {case}",
+        "place": "Stad",
+        "interpreter": "Tolk",
+        "agenda": "Saksliste",
+        "coordinator": "Koordinator",
+        "phone": "telefon",
+        "reply": "Gi beskjed til koordinatoren om du ikkje kan kome",
+        "by": "innan",
+    },
+}
+
+
+def uid(invitation: Invitation, settings: Settings) -> str:
+    """The same for every invitation to the same meeting in the same case."""
+    key = f"{settings.municipality.name}\n{invitation.case}\n{invitation.meeting.date.isoformat()}"
+    return f"{uuid.uuid5(_NAMESPACE, key)}@ipdocs"
+
+
+def calendar_file(
+    invitation: Invitation,
+    settings: Settings,
+    *,
+    previous: bytes | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The .ics bytes; `previous` is the file this one replaces, if any (for SEQUENCE)."""
+    words = _WORDS.get(invitation.language, _WORDS["nb"])
+    meeting = invitation.meeting
+    oslo = zoneinfo.ZoneInfo(TIMEZONE)
+    event = icalendar.Event()
+    event.add("uid", uid(invitation, settings))
+    event.add("dtstamp", now or dt.datetime.now(dt.UTC))
+    event.add("dtstart", dt.datetime.combine(meeting.date, meeting.starts_at, tzinfo=oslo))
+    event.add("dtend", dt.datetime.combine(meeting.date, meeting.ends_at, tzinfo=oslo))
+    event.add("summary", words["summary"].format(case=invitation.case))
+    event.add("location", meeting.place)
+    event.add("description", _description(invitation, words))
+    coordinator = invitation.coordinator
+    if coordinator.email:
+        organizer = icalendar.vCalAddress(f"mailto:{coordinator.email}")
+        organizer.params["cn"] = coordinator.name
+        event.add("organizer", organizer)
+    event.add("sequence", _sequence(event, previous))
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//ipdocs//ipdocs//NO")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    year = meeting.date.year
+    cal.add_component(
+        icalendar.Timezone.from_tzid(
+            TIMEZONE, first_date=dt.date(year, 1, 1), last_date=dt.date(year + 1, 12, 31)
+        )
+    )
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def _description(invitation: Invitation, words: dict[str, str]) -> str:
+    meeting = invitation.meeting
+    lines = [
+        f"{words['place']}: {meeting.place}",
+        f"{language.long_date(meeting.date, invitation.language)}, "
+        f"{language.time_range(meeting.starts_at, meeting.ends_at)}",
+    ]
+    if meeting.interpreter:
+        lines.append(f"{words['interpreter']}: {meeting.interpreter}")
+    lines.append("")
+    lines.append(f"{words['agenda']}:")
+    lines += [f"{i}. {item}" for i, item in enumerate(invitation.agenda, start=1)]
+    lines.append("")
+    coordinator = invitation.coordinator
+    contact = f"{words['coordinator']}: {coordinator.name}"
+    if coordinator.phone:
+        contact += f", {words['phone']} {coordinator.phone}"
+    lines.append(contact)
+    reply = words["reply"]
+    if invitation.reply_by:
+        reply += f" {words['by']} {language.date(invitation.reply_by)}"
+    lines.append(reply + ".")
+    return "\n".join(lines)
+
+
+def _sequence(event: icalendar.Event, previous: bytes | None) -> int:
+    if previous is None:
+        return 0
+    try:
+        old = next(iter(icalendar.Calendar.from_ical(previous).walk("VEVENT")))
+        old_sequence = int(old.get("SEQUENCE", 0))
+    except (ValueError, StopIteration, TypeError):
+        return 1  # an unreadable earlier file: count this as a change
+    unchanged = all(_same(event.get(name), old.get(name)) for name in _COMPARED) and str(
+        old.get("UID")
+    ) == str(event.get("UID"))
+    return old_sequence if unchanged else old_sequence + 1
+
+
+def _same(new: object, old: object) -> bool:
+    if new is None or old is None:
+        return new is None and old is None
+    return new.to_ical() == old.to_ical()

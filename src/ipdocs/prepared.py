@@ -1,0 +1,297 @@
+"""A Word template prepared once and rendered many times: the fast path behind `render.py`.
+
+Plain docxtpl repeats all the template work for every document: it opens the .docx, cleans up
+the tags (`patch_xml`), compiles the Jinja source of the body, headers and footers, and on
+saving re-serialises and re-compresses every part (styles.xml alone is 350 kB). Here that work
+is done once per template:
+
+- docxtpl's own steps prepare the source (`patch_xml` and the line split `render_xml_part`
+  does), so the tags mean exactly what they mean to docxtpl;
+- the body, every header and footer and the document properties are compiled once with the
+  caller's (sandboxed, strict, autoescaped) Jinja environment;
+- the package is saved once unrendered by python-docx, and every part a render does not
+  change is copied from that file still compressed.
+
+Per document only the changed parts are rendered, post-processed with docxtpl's own steps
+(`resolve_listing`, `fix_tables`, `fix_docpr_ids`), serialised as python-docx would and
+compressed. Every part is the same XML docxtpl would write (tests/test_prepared.py checks it).
+
+What this path cannot serve falls back to plain docxtpl: context values that add parts while
+rendering (InlineImage, Subdoc) and templates with footnotes (docxtpl renders those once per
+section, which a compiled template cannot repeat).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+import jinja2
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import PackURI
+from docx.opc.parts.coreprops import CorePropertiesPart
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate
+from lxml import etree
+
+# The document properties docxtpl renders as templates (DocxTemplate.render_properties).
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PLACEHOLDER = "{urn:ipdocs}body"
+# A tab, bell, line or page break inside a <w:t> element: what resolve_listing turns into markup.
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]|<w:t [^>]*[\t\a\n\f]")
+
+
+class NotPreparable(Exception):
+    """The template uses something only plain docxtpl can render."""
+
+
+def needs_plain_docxtpl(context: object) -> bool:
+    """True when the context holds values that add parts to the package while rendering."""
+    adds_parts = _part_adding_types()
+    stack = [context]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, adds_parts):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return False
+
+
+@functools.cache
+def _part_adding_types() -> tuple[type, ...]:
+    from docxtpl import InlineImage
+
+    try:
+        from docxtpl.subdoc import Subdoc
+    except ImportError:  # docxtpl without its optional docxcompose has no subdocs
+        return (InlineImage,)
+    return (InlineImage, Subdoc)
+
+
+@dataclass(frozen=True)
+class _Part:
+    member: str  # zip member name, e.g. word/header1.xml
+    template: jinja2.Template
+    encoding: str
+
+
+class PreparedTemplate:
+    """One .docx template, compiled once; `render(context)` returns the document's bytes."""
+
+    def __init__(self, data: bytes, env: jinja2.Environment):
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.render_init()
+        self._tpl = tpl  # docxtpl's helpers (resolve_listing, fix_tables) are used per render
+        package = tpl.docx.part.package
+        if any(part.content_type == _FOOTNOTES for part in package.parts):
+            raise NotPreparable("footnotes")
+
+        # Body: the exact source docxtpl hands to Jinja (build_xml + render_xml_part).
+        body_source = _split_paragraphs(tpl.patch_xml(tpl.get_xml()))
+        self._body = env.from_string(body_source)
+        root = tpl.docx.element
+        self._document_member = tpl.docx.part.partname.membername
+        skeleton = copy.deepcopy(root)
+        skeleton.replace(skeleton.body, etree.Element(_PLACEHOLDER))
+        self._skeleton = skeleton
+
+        # Headers and footers (build_headers_footers_xml).
+        self._parts: list[_Part] = []
+        for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+            for _, part in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(part)
+                self._parts.append(
+                    _Part(
+                        part.partname.membername,
+                        env.from_string(_split_paragraphs(tpl.patch_xml(xml))),
+                        tpl.get_headers_footers_encoding(xml),
+                    )
+                )
+
+        # Properties (render_properties): rendering them creates the core properties part
+        # when the template has none, exactly as docxtpl's render does.
+        core = tpl.docx.core_properties
+        self._properties: dict[str, jinja2.Template | str] = {}
+        for name in PROPERTIES:
+            source = getattr(core, name) or ""
+            compiled = env.from_string(source)
+            # Text without tags renders as itself: no need to render it per document.
+            plain = "{" not in source and compiled.render() == source
+            self._properties[name] = source if plain else compiled
+        core_part = package._core_properties_part
+        self._core_member = core_part.partname.membername
+        self._core_blob = core_part.blob
+        self._core_cache: dict[tuple[str, ...], bytes] = {}
+
+        # The package as docxtpl would save it, with the rendered parts still to fill in.
+        saved = io.BytesIO()
+        tpl.docx.save(saved)
+        changed = {self._document_member, self._core_member} | {p.member for p in self._parts}
+        self._zip = _ZipTemplate(saved.getvalue(), changed)
+
+    def render(self, context: dict) -> bytes:
+        tpl = self._tpl
+        tpl.docx_ids_index = 1000  # render_init: docPr ids restart for every document
+        body = self._finish(self._body.render(context))
+        tree = tpl.fix_tables(body)
+        tpl.fix_docpr_ids(tree)
+        root = copy.deepcopy(self._skeleton)
+        root.replace(root.find(_PLACEHOLDER), tree)
+        rendered = {self._document_member: serialize_part_xml(root)}
+        for part in self._parts:
+            xml = self._finish(part.template.render(context)).encode(part.encoding)
+            # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises it.
+            rendered[part.member] = serialize_part_xml(parse_xml(xml))
+        rendered[self._core_member] = self._core(context)
+        return self._zip.build(rendered)
+
+    def _finish(self, xml: str) -> str:
+        """docxtpl's post-processing of a rendered part (render_xml_part)."""
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # \n<w:p([ >])
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+        if not _LISTING.search(xml):
+            return xml  # resolve_listing only rewrites these characters in text: a no-op here
+        return self._tpl.resolve_listing(xml)
+
+    def _core(self, context: dict) -> bytes:
+        values = tuple(
+            p if isinstance(p, str) else p.render(context) for p in self._properties.values()
+        )
+        blob = self._core_cache.get(values)
+        if blob is None:
+            part = CorePropertiesPart(
+                PackURI("/" + self._core_member), "", parse_xml(self._core_blob), None
+            )
+            for name, value in zip(PROPERTIES, values, strict=True):
+                setattr(part.core_properties, name, value)
+            blob = part.blob
+            if len(self._core_cache) < 64:
+                self._core_cache[values] = blob
+        return blob
+
+
+def _split_paragraphs(xml: str) -> str:
+    # render_xml_part puts each paragraph on its own line before compiling (for error lines).
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+# --- the zip: unchanged members copied still compressed ------------------------------------
+
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4sHHHHIIH")
+
+
+@dataclass(frozen=True)
+class _Member:
+    info: zipfile.ZipInfo
+    raw: bytes | None  # local header and compressed data as saved; None: rendered per document
+
+
+class _ZipTemplate:
+    """The saved package, split into members to copy as they are and members to fill in."""
+
+    def __init__(self, data: bytes, changed: set[str]):
+        self.members: list[_Member] = []
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                if info.filename in changed:
+                    self.members.append(_Member(info, None))
+                    continue
+                if info.flag_bits & 0x08 or info.file_size >= 0xFFFFFFFF:
+                    raise NotPreparable("zip layout")
+                start = info.header_offset
+                name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+                end = start + _LOCAL.size + name_len + extra_len + info.compress_size
+                self.members.append(_Member(info, data[start:end]))
+        missing = changed - {m.info.filename for m in self.members}
+        if missing:
+            raise NotPreparable(f"parts not in the package: {sorted(missing)}")
+
+    def build(self, rendered: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        central = []
+        for member in self.members:
+            info, offset = member.info, out.tell()
+            if member.raw is not None:
+                out.write(member.raw)
+                central.append(_central(info, info.CRC, info.compress_size, info.file_size, offset))
+                continue
+            data = rendered[info.filename]
+            crc = zlib.crc32(data)
+            packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            packed = packer.compress(data) + packer.flush()
+            name = info.filename.encode("utf-8")
+            dostime, dosdate = _dos(info)
+            out.write(
+                _LOCAL.pack(
+                    b"PK\x03\x04",
+                    20,
+                    info.flag_bits & ~0x08,
+                    zipfile.ZIP_DEFLATED,
+                    dostime,
+                    dosdate,
+                    crc,
+                    len(packed),
+                    len(data),
+                    len(name),
+                    0,
+                )
+            )
+            out.write(name)
+            out.write(packed)
+            central.append(_central(info, crc, len(packed), len(data), offset))
+        start = out.tell()
+        for record in central:
+            out.write(record)
+        size = out.tell() - start
+        count = len(central)
+        out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+        return out.getvalue()
+
+
+def _dos(info: zipfile.ZipInfo) -> tuple[int, int]:
+    y, mo, d, h, mi, s = info.date_time
+    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
+
+
+def _central(info: zipfile.ZipInfo, crc: int, csize: int, usize: int, offset: int) -> bytes:
+    name = info.filename.encode("utf-8")
+    dostime, dosdate = _dos(info)
+    method = info.compress_type
+    return (
+        _CENTRAL.pack(
+            b"PK\x01\x02",
+            info.create_version,
+            info.create_system,
+            info.extract_version,
+            info.reserved,
+            info.flag_bits & ~0x08,
+            method,
+            dostime,
+            dosdate,
+            crc,
+            csize,
+            usize,
+            len(name),
+            0,
+            0,
+            0,
+            info.internal_attr,
+            info.external_attr,
+            offset,
+        )
+        + name
+    )

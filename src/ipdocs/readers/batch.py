@@ -1,0 +1,218 @@
+"""The secretaries' batch of invitations (FORMATS.md §2): one invitation per row.
+
+From the `Innkallinger` sheet of a workbook, or from CSV as Norwegian Excel saves it
+(`;` between cells, Windows-1252, or UTF-8 with a byte-order mark). Columns come in any order
+with headers in any case; blank rows are skipped; multi-value cells split on `;` or line
+breaks (mapping does that, as for every list). Each row is validated on its own through
+`mapping.build_document` with a Source that names the cell (`cellen Innkallinger!D7`), so a
+bad row is refused and every other row is still made.
+
+Rows are read one at a time (openpyxl's read-only mode), so a long sheet is never held whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from ..errors import InputError, Problem
+from .mapping import Path_, Source, describe, normalise_key, shown, suggest
+from .workbook import MEETING_FIELDS
+from .workbook import _put as put
+
+SHEET = "Innkallinger"
+# Column → its place in an invitation: the one-meeting workbook's fields that an invitation
+# has, and the two lists that sheet keeps on sheets of their own.
+_INVITATION_FIELDS = (
+    "sak",
+    "sprak",
+    "bruker",
+    "bruker_adresse",
+    "dato",
+    "fra",
+    "til",
+    "sted",
+    "tolk",
+    "koordinator",
+    "koordinator_telefon",
+    "koordinator_tjeneste",
+    "koordinator_epost",
+    "svarfrist",
+    "sendt",
+)
+COLUMNS: dict[str, Path_] = {name: MEETING_FIELDS[name] for name in _INVITATION_FIELDS} | {
+    "deltakere": ("deltakere",),
+    "saksliste": ("saksliste",),
+}
+# The columns of FORMATS.md §2, in the order the skeleton workbook shows them.
+REQUIRED = (
+    "sak",
+    "bruker",
+    "dato",
+    "fra",
+    "til",
+    "sted",
+    "tolk",
+    "koordinator",
+    "koordinator_telefon",
+    "deltakere",
+    "saksliste",
+)
+# Columns a row cannot do without; a sheet lacking one is refused whole (every row would fail).
+_NEEDED = ("sak", "bruker", "dato", "fra", "til", "sted", "koordinator", "deltakere", "saksliste")
+
+
+def is_batch_workbook(sheetnames: list[str]) -> bool:
+    return any(normalise_key(n) == normalise_key(SHEET) for n in sheetnames)
+
+
+class RowSource(Source):
+    """Names the cell a field came from: `cellen Innkallinger!D7`."""
+
+    def __init__(self, prefix: str, row: int, letters: dict[str, str]):
+        self.prefix, self.row, self.letters = prefix, row, letters
+
+    def where(self, path: Path_) -> str:
+        for size in range(len(path), 0, -1):
+            column = _COLUMN_OF.get(path[:size])
+            if column in self.letters:
+                return f"cellen {self.prefix}{self.letters[column]}{self.row} (kolonnen «{shown(column)}»)"
+        return f"rad {self.row}, {describe(path)}"
+
+
+_COLUMN_OF = {path: column for column, path in COLUMNS.items()}
+
+
+def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource]]:
+    """(label, raw invitation, source) per filled row of the Innkallinger sheet."""
+    sheet = next(ws for ws in book.worksheets if normalise_key(ws.title) == normalise_key(SHEET))
+    rows = sheet.iter_rows(values_only=True)
+    yield from _rows(rows, f"{sheet.title}!", f"arket «{sheet.title}»")
+
+
+def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource]]:
+    text = decode_csv(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first or "," not in first else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    yield from _rows(rows, "", "filen")
+
+
+def count_rows(path: Path) -> int | None:
+    """How many filled rows a batch file has (for a progress bar); None if it cannot tell."""
+    try:
+        if path.suffix.lower() == ".csv":
+            text = decode_csv(path.read_bytes())
+            return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in book.worksheets:
+                if normalise_key(ws.title) == normalise_key(SHEET):
+                    return _filled(ws.iter_rows(values_only=True))
+            return None
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - only a progress bar depends on it; reading reports errors
+        return None
+
+
+def _filled(rows) -> int:
+    """Filled rows below the header."""
+    return max(sum(1 for row in rows if any(not _blank(v) for v in row)) - 1, 0)
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV as Excel saves it: UTF-8 with a BOM («CSV UTF-8») or Windows-1252 («CSV»)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]]:
+    header = next(rows, None)
+    letters = _header(header or (), prefix, where)
+    width = max((_column_index(v) for v in letters.values()), default=0)
+    for number, values in enumerate(rows, start=2):
+        values = tuple(values[:width]) if values else ()
+        if all(_blank(v) for v in values):
+            continue  # blank rows are skipped
+        raw: dict = {"dokument": "innkalling"}
+        for column, letter in letters.items():
+            index = _column_index(letter) - 1
+            value = values[index] if index < len(values) else None
+            if isinstance(value, str):
+                value = value.strip()
+            elif isinstance(value, dt.datetime) and column in ("fra", "til"):
+                value = value.time()  # a time cell Excel stored with a date part
+            put(raw, COLUMNS[column], None if _blank(value) else value)
+        yield f"rad {number}", raw, RowSource(prefix, number, letters)
+
+
+def _header(header, prefix: str, where: str) -> dict[str, str]:
+    """Column name → its letter; unknown or missing columns refuse the whole sheet."""
+    letters: dict[str, str] = {}
+    problems: list[Problem] = []
+    for index, value in enumerate(header, start=1):
+        if _blank(value):
+            continue
+        letter = get_column_letter(index)
+        name = normalise_key(value)
+        if name not in COLUMNS:
+            problems.append(
+                Problem(
+                    f"cellen {prefix}{letter}1",
+                    f"«{str(value).strip()}» er en ukjent kolonne.",
+                    suggest(name, set(COLUMNS), nested=False),
+                )
+            )
+        elif name in letters:
+            problems.append(
+                Problem(
+                    f"cellen {prefix}{letter}1",
+                    f"Kolonnen «{shown(name)}» står to ganger.",
+                    "Fjern den ene.",
+                )
+            )
+        else:
+            letters[name] = letter
+    missing = [name for name in _NEEDED if name not in letters]
+    if missing and not letters:
+        problems.append(
+            Problem(
+                where,
+                "Første rad skal ha kolonnenavnene, men den er tom.",
+                "Skriv kolonnenavnene i rad 1: " + ", ".join(REQUIRED) + ".",
+            )
+        )
+    elif missing:
+        problems.append(
+            Problem(
+                f"{where}, rad 1",
+                "Disse kolonnene mangler: " + ", ".join(shown(m) for m in missing) + ".",
+                "Legg dem til i første rad (se «ipdocs skeleton batch --xlsx»).",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return letters
+
+
+def _column_index(letter: str) -> int:
+    index = 0
+    for char in letter:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,0 +1,232 @@
+"""The secretaries' batch (readers/batch.py) through the real `ipdocs batch` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+from conftest import docx_text, run_cli
+
+from ipdocs import readers
+from ipdocs.readers.batch import REQUIRED
+
+TODAY = dt.date(2026, 11, 24)
+HEADER = list(REQUIRED)
+
+
+def workbook(path, header, rows, sheet="Innkallinger"):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "DD.MM.YYYY"
+            elif isinstance(cell.value, dt.time):
+                cell.number_format = "HH:MM"
+    book.save(path)
+    return path
+
+
+def row(**values):
+    base = {
+        "sak": "IP-2026-0042",
+        "bruker": "Kari Nordmann",
+        "dato": "03.12.2026",
+        "fra": "09:00",
+        "til": "10:30",
+        "sted": "Rådhuset, møterom 2",
+        "tolk": None,
+        "koordinator": "Ola Hansen",
+        "koordinator_telefon": "400 31 579",
+        "deltakere": "Per Olsen (Fastlege); Line Berg (Fysioterapeut)",
+        "saksliste": "Status; Søknad om avlastning",
+    }
+    return base | values
+
+
+def test_a_mixed_workbook_makes_every_good_row_and_names_the_bad_cells(tmp_path):
+    # Headers in another order and case; Excel date and time cells mixed with text.
+    header = [
+        "Saksliste",
+        "SAK",
+        "Dato",
+        "Fra",
+        "til",
+        "Bruker",
+        "Sted",
+        "Tolk",
+        "Koordinator",
+        "Koordinator_Telefon",
+        "Deltakere",
+    ]
+    rows = [
+        row(sak="IP-1", dato=dt.datetime(2026, 12, 3), fra=dt.time(9, 0), til=dt.time(10, 30)),
+        row(sak="IP-2", dato="04.12.2026", fra="kl. 13.00", til="14.00", tolk="arabisk"),
+        row(sak="IP-3", dato="2026-12-07", bruker="Per Hansen", til="10.00"),
+        row(),  # blank row below, made by None values
+        row(sak="IP-4", dato="31.02.2027"),  # bad date
+        row(
+            sak="IP-5",
+            dato=dt.datetime(2026, 12, 8),
+            deltakere="Anne Ås (Ergoterapeut)\nBjørn Berg (NAV); Eva Li (Helsesøster)",
+            saksliste="Første sak\nAndre sak;Tredje sak",
+        ),
+        row(sak="IP 6"),  # bad sak
+    ]
+    rows[3] = {k: None for k in rows[3]}
+    book = workbook(
+        tmp_path / "innkallinger.xlsx", header, [[r[h.casefold()] for h in header] for r in rows]
+    )
+    result = run_cli("batch", book.name, "--no-ics", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "Ferdig: 4 innkallinger laget" in out and "2 rader avvist" in out
+    # Row 6 in the sheet (header is row 1), date in column C; row 8, sak in column B.
+    assert "rad 6: cellen Innkallinger!C6 (kolonnen «dato»): «31.02.2027» er ikke en dato" in out
+    assert "rad 8: cellen Innkallinger!B8 (kolonnen «sak»): «IP 6» kan ikke brukes" in out
+    assert "Traceback" not in out + result.stderr
+
+    outbox = tmp_path / "outbox"
+    assert not (outbox / "IP-4").exists() and not (outbox / "IP 6").exists()
+    first = docx_text(outbox / "IP-1" / "2026-12-03_innkalling.docx")
+    assert "kl. 09.00–10.30" in first and "torsdag 3. desember 2026" in first
+    second = docx_text(outbox / "IP-2" / "2026-12-04_innkalling.docx")
+    assert "kl. 13.00–14.00" in second and "arabisk" in second
+    assert "Per Hansen" in docx_text(outbox / "IP-3" / "2026-12-07_innkalling.docx")
+    split = docx_text(outbox / "IP-5" / "2026-12-08_innkalling.docx")
+    for text in ("Anne Ås", "Ergoterapeut", "Bjørn Berg", "NAV", "Eva Li", "Helsesøster"):
+        assert text in split
+    for item in ("Første sak", "Andre sak", "Tredje sak"):
+        assert item in split
+
+
+def test_multi_value_cells_become_separate_people_and_items(tmp_path):
+    entries = readers.read(_csv_rows_path(tmp_path), today=TODAY)
+    [entry] = entries
+    doc = entry.document
+    assert [(p.name, p.role) for p in doc.participants] == [
+        ("Per Olsen", "Fastlege"),
+        ("Line Berg", "Fysioterapeut"),
+        ("Åse Øren", "Helsesøster"),
+    ]
+    assert doc.agenda == ("Status siden forrige møte", "Søknad om avlastning", "Neste møte")
+
+
+def _csv_rows_path(folder):
+    # Quoted cells with `;` and line breaks inside, as Excel writes them.
+    text = (
+        ";".join(HEADER)
+        + "\r\n"
+        + "IP-1;Kari Nordmann;03.12.2026;09.00;10.30;Rådhuset;;Ola Hansen;400 31 579;"
+        + '"Per Olsen (Fastlege); Line Berg (Fysioterapeut)\r\nÅse Øren (Helsesøster)";'
+        + '"Status siden forrige møte\r\nSøknad om avlastning; Neste møte"\r\n'
+    )
+    path = folder / "rader.csv"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def test_csv_as_norwegian_excel_saves_it(tmp_path):
+    # «CSV (semikolondelt)» from Norwegian Excel: Windows-1252, ; between cells, CRLF.
+    lines = [
+        ";".join(h.upper() if i % 2 else h for i, h in enumerate(HEADER)),
+        "IP-2026-0042;Kåre Ødegård;03.12.2026;09:00;10:30;Rådhuset, møterom 2;arabisk;"
+        'Ola Hansen;400 31 579;Per Olsen (Fastlege);"Status; Søknad"',
+        ";;;;;;;;;;",
+        "IP-2026-0043;Åsa Ærø;3.12.2026;kl. 12.00;13.00;Helsehuset;;Ola Hansen;400 31 579;"
+        "Line Berg (Fysioterapeut);Status",
+        "IP-2026-0044;Per;03.12.2026;14:00;13:00;Helsehuset;;Ola Hansen;400 31 579;A (B);C",
+    ]
+    (tmp_path / "fra_excel.csv").write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+    result = run_cli("batch", "fra_excel.csv", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "rad 5: cellen E5 (kolonnen «til»): Møtet slutter før det begynner." in result.stdout
+    assert "Ferdig: 2 innkallinger laget" in result.stdout
+    outbox = tmp_path / "outbox"
+    text = docx_text(outbox / "IP-2026-0042" / "2026-12-03_innkalling.docx")
+    assert "Kåre Ødegård" in text and "Rådhuset, møterom 2" in text and "arabisk" in text
+    assert "Åsa Ærø" in docx_text(outbox / "IP-2026-0043" / "2026-12-03_innkalling.docx")
+    assert (outbox / "IP-2026-0042" / "2026-12-03_innkalling.ics").is_file()
+
+
+def test_csv_utf8_with_bom(tmp_path):
+    text = (
+        ";".join(HEADER)
+        + "\n"
+        + (
+            "IP-7;Søren Åberg;03.12.2026;09:00;10:00;Rådhuset;;Ola Hansen;400 31 579;"
+            "Per Olsen (Fastlege);Status\n"
+        )
+    )
+    path = tmp_path / "utf8.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    [entry] = readers.read(path, today=TODAY)
+    assert entry.problems == () and entry.document.person.name == "Søren Åberg"
+
+
+def test_unknown_or_missing_columns_refuse_the_file_and_say_where(tmp_path):
+    header = [h for h in HEADER if h != "sted"] + ["koordinatr"]
+    book = workbook(tmp_path / "feil.xlsx", header, [["x"] * len(header)])
+    result = run_cli("batch", "feil.xlsx", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cellen Innkallinger!K1: «koordinatr» er en ukjent kolonne." in result.stdout
+    assert "Mente du «koordinator»?" in result.stdout
+    assert "Disse kolonnene mangler: sted." in result.stdout
+    assert "Ferdig: ingen innkallinger laget" in result.stdout
+    assert not (tmp_path / "outbox" / "x").exists()
+    assert book.is_file()
+
+
+def test_two_rows_for_the_same_meeting_are_not_written_over_each_other(tmp_path):
+    rows = [list(row(bruker="Første").values()), list(row(bruker="Andre").values())]
+    workbook(tmp_path / "dobbel.xlsx", HEADER, rows)
+    result = run_cli("batch", "dobbel.xlsx", "--no-ics", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "rad 3: saken og datoen: Raden gjelder samme sak og samme dato som rad 2" in result.stdout
+    )
+    made = tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.docx"
+    assert "Første" in docx_text(made)
+
+
+def test_parallel_jobs_make_the_same_documents(tmp_path):
+    rows = [
+        list(row(sak=f"IP-{i}", bruker=f"Person {i}", dato=dt.datetime(2026, 12, 1 + i)).values())
+        for i in range(10)
+    ]
+    workbook(tmp_path / "ti.xlsx", HEADER, rows)
+    result = run_cli("batch", "ti.xlsx", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Ferdig: 10 innkallinger laget" in result.stdout
+    assert "Lager innkallingene" in result.stderr  # the progress bar's label on stderr
+    for i in range(10):
+        folder = tmp_path / "outbox" / f"IP-{i}"
+        day = dt.date(2026, 12, 1 + i)
+        assert f"Person {i}" in docx_text(folder / f"{day.isoformat()}_innkalling.docx")
+        assert (folder / f"{day.isoformat()}_innkalling.ics").is_file()
+    assert not list((tmp_path / "outbox" / ".ipdocs").glob("staging-*"))
+
+
+def test_skeleton_batch_workbook_is_ready_to_fill_and_renders(tmp_path):
+    result = run_cli("skeleton", "batch", "--xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "innkallinger.xlsx")
+    sheet = book["Innkallinger"]
+    assert [c.value for c in sheet[1]] == HEADER
+    example = {h: c for h, c in zip(HEADER, sheet[2], strict=True)}
+    assert isinstance(example["dato"].value, dt.datetime)
+    assert example["dato"].number_format == "DD.MM.YYYY"
+    assert example["fra"].number_format == "HH:MM"
+    assert sheet["C40"].number_format == "DD.MM.YYYY"  # empty rows are formatted ahead
+    assert sheet.column_dimensions["J"].width >= 40
+    instructions = "\n".join(
+        str(c.value) for r in book["Slik fyller du ut"].iter_rows() for c in r if c.value
+    )
+    assert "semikolon" in instructions and "Aldri fødselsnummer" in instructions
+    made = run_cli("batch", "innkallinger.xlsx", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "Ferdig: 1 innkalling laget" in made.stdout

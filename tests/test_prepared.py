@@ -1,0 +1,130 @@
+"""The compiled-once renderer gives what plain docxtpl gives, part for part."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+
+import pytest
+from conftest import DATA, TODAY, docx_text
+from docx import Document as WordDocument
+from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
+
+from ipdocs import prepared, readers, render
+
+KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
+
+
+def document(kind: str, language: str):
+    [entry] = readers.read(DATA / f"formats_{kind}.yaml", today=TODAY)
+    return dataclasses.replace(entry.document, language=language)
+
+
+def naive(path, context) -> bytes:
+    """What ipdocs did before: DocxTemplate(path), render, save, per document."""
+    template = DocxTemplate(path)
+    template.render(context, jinja_env=render.jinja_env())
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def canonical(data: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(data), method="c14n")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_template_renders_the_same_as_docxtpl(tmp_path, settings, kind, language):
+    doc = document(kind, language)
+    if kind == "referat":  # newlines, & and < go through docxtpl's listing and escaping
+        doc = dataclasses.replace(doc, situation="Linje én & to\nLinje <tre>\tmed tab")
+    context = render.context(doc, settings)
+    path = settings.template_path(kind, language)
+    fast = prepared.PreparedTemplate(path.read_bytes(), render.jinja_env()).render(context)
+    slow = naive(path, context)
+    with zipfile.ZipFile(io.BytesIO(fast)) as f, zipfile.ZipFile(io.BytesIO(slow)) as s:
+        assert f.testzip() is None
+        assert f.namelist() == s.namelist()
+        for name in s.namelist():
+            a, b = f.read(name), s.read(name)
+            if name.endswith((".xml", ".rels")) and a != b:
+                assert canonical(a) == canonical(b), name
+            else:
+                assert a == b, name
+    (tmp_path / "fast.docx").write_bytes(fast)
+    (tmp_path / "slow.docx").write_bytes(slow)
+    text = docx_text(tmp_path / "fast.docx")
+    assert text == docx_text(tmp_path / "slow.docx")
+    assert "IP-2026-0042" in text
+
+
+def test_one_prepared_template_renders_many_different_documents(settings):
+    path = settings.template_path("innkalling", "nb")
+    template = prepared.PreparedTemplate(path.read_bytes(), render.jinja_env())
+    base = document("innkalling", "nb")
+    for name in ("Ane Li", "Bo Ek", "Cato Moe"):
+        doc = dataclasses.replace(base, person=dataclasses.replace(base.person, name=name))
+        context = render.context(doc, settings)
+        assert template.render(context) == _normalised(
+            naive(path, context), template.render(context)
+        )
+
+
+def _normalised(slow: bytes, fast: bytes) -> bytes:
+    """The fast bytes when every part matches the slow ones (zip dates differ)."""
+    with zipfile.ZipFile(io.BytesIO(fast)) as f, zipfile.ZipFile(io.BytesIO(slow)) as s:
+        assert {n: s.read(n) for n in s.namelist()} == {n: f.read(n) for n in f.namelist()}
+    return fast
+
+
+def test_context_values_that_add_parts_are_recognised(tmp_path, settings):
+    word = WordDocument()
+    word.add_paragraph("{{ logo }}")
+    word.save(str(tmp_path / "mal.docx"))
+    image = InlineImage(DocxTemplate(tmp_path / "mal.docx"), str(tmp_path / "logo.png"))
+    assert prepared.needs_plain_docxtpl({"a": [{"b": image}]})
+    assert not prepared.needs_plain_docxtpl(render.context(document("innkalling", "nb"), settings))
+
+
+_FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:id="1"><w:p><w:r><w:t>Fotnote for {{ sak }}</w:t></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def test_a_template_with_footnotes_falls_back_to_docxtpl(tmp_path):
+    word = WordDocument()
+    word.add_paragraph("Sak {{ sak }}")
+    plain = io.BytesIO()
+    word.save(plain)
+    path = tmp_path / "fotnote.docx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>",
+                )
+            dst.writestr(item, data)
+        dst.writestr("word/footnotes.xml", _FOOTNOTES)
+    template = render.DocumentTemplate(path)
+    assert template.prepare() is None  # docxtpl renders footnotes once per section
+    out = template.render({"sak": "IP-1"})
+    with zipfile.ZipFile(io.BytesIO(out)) as z:
+        assert "Fotnote for IP-1" in z.read("word/footnotes.xml").decode()
+    (tmp_path / "ut.docx").write_bytes(out)
+    assert "Sak IP-1" in docx_text(tmp_path / "ut.docx")
