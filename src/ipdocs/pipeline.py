@@ -79,6 +79,10 @@ def process_file(
     path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
 ) -> Result:
     path = Path(path)
+    if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
+        from .signed import process_signed
+
+        return process_signed(path, settings, write=write, ledger=ledger)
     digest = ""
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -20,7 +20,8 @@ from .mapping import Source, build_document
 
 NOTE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx",)
-SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES
+SIGNED_SUFFIXES = (".pdf",)  # signed scans: the pipeline files them (signed.py), never read here
+SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + SIGNED_SUFFIXES
 
 
 @dataclass(frozen=True)
