@@ -45,6 +45,7 @@ class Settings:
     pdf: bool = False
     settle_seconds: float = 2.0
     poll_interval: float = 1.0
+    rescan_seconds: float = 30.0  # the watcher's full look through the inbox, and retry delay
 
     def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -99,6 +100,8 @@ def _from_toml(path: Path) -> dict:
         values["settle_seconds"] = float(watch["ventetid"])
     if "intervall" in watch:
         values["poll_interval"] = float(watch["intervall"])
+    if "gjennomgang" in watch:
+        values["rescan_seconds"] = float(watch["gjennomgang"])
     if "pdf" in data.get("utdata", {}):
         values["pdf"] = bool(data["utdata"]["pdf"])
     return values
