@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import queue
+import sqlite3
 import stat
 import threading
 import time
@@ -340,7 +341,7 @@ class Watcher:
         if rel is None:
             return
         if stat.S_ISDIR(st.st_mode):
-            if len(rel.parts) == 1:
+            if len(rel.parts) == 1 and rel.name.lower() != SIGNED:
                 self._say_folder(path)
             return  # folders are left alone
         if stat.S_ISREG(st.st_mode) and is_locked(path, self._names(path.parent)):
@@ -398,8 +399,10 @@ class Watcher:
             finally:
                 self.locks.release(sha)
             self._retry.pop(str(claim.rel), None)
-        except Exception as exc:  # noqa: BLE001 - not the file's fault: give it back, go on
-            self._give_back(claim, exc, short)
+        except (IpdocsError, OSError, sqlite3.Error, MemoryError) as exc:
+            self._give_back(claim, exc, short)  # templates, LibreOffice, disk: try again later
+        except Exception as exc:  # noqa: BLE001 - a fault in ipdocs itself, on this file
+            self._program_fault(claim, exc, short)
 
     def _lock(self, sha: str, claim: Claim) -> bool:
         """Wait while another watcher makes the same bytes (then they are done before)."""
@@ -493,6 +496,26 @@ class Watcher:
             short,
             message,
             delay,
+        )
+
+    def _program_fault(self, claim: Claim, exc: Exception, short: str) -> None:
+        """A fault in ipdocs on this very file would fail the same way every time: the file
+        goes to feil/ with a report that says so, instead of being tried forever."""
+        if os.environ.get("IPDOCS_DEBUG"):
+            log.debug("%s", redact(traceback.format_exc()))
+        result = outcome.program_fault(claim, type(exc).__name__)
+        try:
+            self.ledger.record(result)
+            outcome.file_result(claim, result, self.folders)
+        except (OSError, sqlite3.Error) as again:
+            self._give_back(claim, again, short)
+            return
+        log.error(
+            "Feil i ipdocs (%s) med fil %s. Filen er lagt i %s/ med en rapport. Meld fra til den "
+            "som drifter ipdocs.",
+            type(exc).__name__,
+            short,
+            FAILED,
         )
 
     def _say_once(self, key: object, level: int, message: str) -> None:

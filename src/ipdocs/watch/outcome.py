@@ -85,6 +85,17 @@ def special_file(claim: Claim) -> Result | None:
     return Result(claim.path, (), (Refused("", (problem,)),))
 
 
+def program_fault(claim: Claim, error: str) -> Result:
+    problem = Problem(
+        "ipdocs",
+        f"Det skjedde en feil i selve programmet ({error}) da filen ble lest. Det er ikke sikkert "
+        "at noe er galt med filen.",
+        "Meld fra til den som drifter ipdocs. Når feilen er rettet, kan du legge filen i "
+        "innboksen igjen.",
+    )
+    return Result(claim.path, (), (Refused("", (problem,)),))
+
+
 def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -> Path:
     target = place(claim.path, folder, claim.rel, keep_source=True)
     if note is not None:
