@@ -61,3 +61,30 @@ def test_refused_input_is_recorded_without_a_fodselsnummer(tmp_path):
         assert row.status == "refused" and row.problems
     dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
     assert "15876510089" not in dump
+
+
+def test_duplicates_and_open_failures(tmp_path):
+    problem = Problem("feltet «mote.dato»", "Datoen finnes ikke.")
+    refused = (Refused("", (problem,)),)
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "a.yaml", (), refused, "1"))
+        ledger.record(Result(tmp_path / "b.yaml", (), refused, "2"))
+        ledger.record(Result(tmp_path / "a.yaml", (made(tmp_path),), (), "3"))  # a fixed
+        assert [r.name for r in ledger.open_failures()] == ["b.yaml"]
+        first = ledger.done_before("3")
+        ledger.add_duplicate("3", "kopi.yaml", of=first)
+        assert ledger.recent(1)[0].status == "duplicate"
+        assert ledger.recent(1)[0].outputs == first.outputs
+        assert ledger.done_before("3").name == "a.yaml"  # a copy is not a source
+
+
+def test_a_signed_consent_keeps_its_scope(tmp_path):
+    scan = tmp_path / "outbox" / "IP-1" / "signert" / "2026-12-03_samtykke_signert.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF")
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.add_signed(
+            "IP-1", "samtykke", dt.date(2026, 12, 3), scan, "s", name="x.pdf", covers_transfer=True
+        )
+        [row] = ledger.documents("IP-1")
+        assert (row.origin, row.covers_transfer) == ("signed", True)

@@ -87,6 +87,10 @@ _USAGE_TRANSLATIONS = [
         r"Invalid value for '([^']+)': (File|Path|Directory) '([^']+)' does not exist\.",
         r"Finner ikke «\3» (\1).",
     ),
+    (
+        r"Invalid value for '([^']+)': (\S+) is not in the range x>=([\d.]+)\.",
+        r"Ugyldig verdi for \1: \2. Den må være minst \3.",
+    ),
     (r"Invalid value for '([^']+)': (.*)", r"Ugyldig verdi for \1: \2"),
 ]
 
