@@ -538,3 +538,8 @@ def configure_logging(*, verbose: bool = False) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
+    # watchdog's own warnings are English and may name files; the watcher notices a stopped
+    # observer itself and says so in Norwegian.
+    quiet = logging.getLogger("watchdog")
+    quiet.handlers[:] = [logging.NullHandler()]
+    quiet.propagate = False
