@@ -49,3 +49,9 @@ def test_watch_refuses_bad_options_in_norwegian(tmp_path):
     result = run_cli("watch", "--interval", "0", cwd=tmp_path)
     assert result.returncode == 2
     assert "Ugyldig verdi for --interval: 0.0. Den må være minst 0.1." in result.stderr
+
+
+def test_watch_refuses_an_inbox_around_the_outbox(tmp_path):
+    result = run_cli("watch", "--inbox", ".", "--outbox", "outbox", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ikke den ene inni den andre" in result.stderr and "Traceback" not in result.stderr

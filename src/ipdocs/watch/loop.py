@@ -40,7 +40,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from ..errors import IpdocsError, redact
+from ..errors import ConfigError, IpdocsError, redact
 from ..ledger import InputRow, Ledger
 from ..pipeline import Result, process_file
 from ..settings import Settings
@@ -82,6 +82,14 @@ class Watcher:
         self.folders = Folders(Path(os.path.abspath(settings.inbox)))
         self.outbox = Path(os.path.abspath(settings.outbox))
         self.settings = settings.replace(inbox=self.folders.inbox, outbox=self.outbox)
+        inbox = self.folders.inbox
+        if inbox == self.outbox or inbox in self.outbox.parents or self.outbox in inbox.parents:
+            # Every file in the inbox is taken: documents, the ledger or ipdocs.toml would be too.
+            raise ConfigError(
+                f"Innboksen ({inbox}) og outbox ({self.outbox}) må være to mapper ved siden av "
+                "hverandre, ikke den ene inni den andre. Velg andre mapper med --inbox og "
+                "--outbox, eller i ipdocs.toml."
+            )
         self.force_polling = polling
         self.polling = polling
         self.mountinfo = mountinfo

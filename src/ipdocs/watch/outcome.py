@@ -99,7 +99,8 @@ def program_fault(claim: Claim, error: str) -> Result:
 def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -> Path:
     target = place(claim.path, folder, claim.rel, keep_source=True)
     if note is not None:
-        publish(redact(note).encode("utf-8"), target.with_name(target.name + suffix))
+        # Not flushed to disk: the original beside it is what must survive a power cut.
+        publish(redact(note).encode("utf-8"), target.with_name(target.name + suffix), sync=False)
     claim.path.unlink(missing_ok=True)
     return target
 

@@ -91,7 +91,8 @@ def _report(inbox: Path | None, name: str) -> Path | None:
     if inbox is None:
         return None
     failed = inbox / FAILED
-    found = sorted(failed.rglob(f"{name}{REPORT_SUFFIX}")) if failed.is_dir() else []
+    wanted = f"{name}{REPORT_SUFFIX}"
+    found = sorted(p for p in failed.rglob("*" + REPORT_SUFFIX) if p.name == wanted)
     return found[-1] if found else None
 
 
