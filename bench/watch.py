@@ -258,8 +258,9 @@ def main() -> None:
             f"files (goal: median <= {goal_p:.2f} s): {verdict(med_p <= goal_p)}"
         )
         render, watch, ratio = (statistics.median(x) for x in (renders, watches, ratios))
+        medians = f" (medians of {args.rounds} rounds)" if args.rounds > 1 else ""
         print(
-            f"throughput, {args.files} files at once: ipdocs render {render:.1f} s "
+            f"throughput, {args.files} files at once{medians}: ipdocs render {render:.1f} s "
             f"({args.files / render:.1f} files/s), ipdocs watch {watch:.1f} s "
             f"({args.files / watch:.1f} files/s, settle included); watch/render "
             f"{ratio:.2f} (goal >= 0.80): {verdict(ratio >= 0.8)}"

@@ -3,11 +3,13 @@ polling observers. Every wait polls with a timeout; no test sleeps a fixed time.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import signal
 import sqlite3
+import subprocess
 import threading
 from pathlib import Path
 
@@ -95,13 +97,8 @@ def test_a_stopped_watchers_file_in_hand_is_taken_over(tmp_path):
     """What kill -9 leaves: a claimed file and a same-bytes lock of a process that is gone."""
     root = make_office(tmp_path)
     inbox = root / "inbox"
-    gone = _dead_pid()
-    owner = f"{os.uname().nodename}-{gone}-dead00"
     work = inbox / ".ipdocs-arbeid"
-    (work / owner / "innboks").mkdir(parents=True)
-    (work / f"{owner}.json").write_text(
-        f'{{"host": "{os.uname().nodename}", "pid": {gone}, "started": "1"}}'
-    )
+    owner = _stopped_owner(work)
     data = yaml_input("referat", "IP-R-001")
     (work / owner / "innboks" / "referat.yaml").write_bytes(data)
     (work / "laas").mkdir()
@@ -124,13 +121,8 @@ def test_a_file_made_just_before_a_stop_is_only_moved(tmp_path):
     wait_until(lambda: (inbox / "ferdig" / "innkalling.yaml").exists(), timeout=30, what="made")
     assert watcher.stop() == 0
     # Put it back in hand of a process that is gone, as if the move never happened.
-    gone = _dead_pid()
-    owner = f"{os.uname().nodename}-{gone}-dead01"
     work = inbox / ".ipdocs-arbeid"
-    (work / owner / "innboks").mkdir(parents=True)
-    (work / f"{owner}.json").write_text(
-        f'{{"host": "{os.uname().nodename}", "pid": {gone}, "started": "1"}}'
-    )
+    owner = _stopped_owner(work)
     (inbox / "ferdig" / "innkalling.yaml").rename(work / owner / "innboks" / "innkalling.yaml")
     again = WatcherProcess(root).started()
     again.wait_for("var laget før en stopp")
@@ -302,10 +294,13 @@ def test_a_network_inbox_is_polled_and_said_once(tmp_path, caplog, settings):
     assert len(said) == 1 and "(cifs)" in said[0]
 
 
-def _dead_pid() -> int:
-    """The pid of a process that has ended (and been reaped)."""
-    import subprocess
-
+def _stopped_owner(work: Path) -> str:
+    """A watcher's folder and owner file as kill -9 leaves them: its process has ended."""
     proc = subprocess.Popen(["true"])
     proc.wait()
-    return proc.pid
+    host = os.uname().nodename
+    owner = f"{host}-{proc.pid}-dead00"
+    (work / owner / "innboks").mkdir(parents=True)
+    # A start time no process has: even if the pid is reused, it is not the same process.
+    (work / f"{owner}.json").write_text(json.dumps({"host": host, "pid": proc.pid, "started": "1"}))
+    return owner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ipdocs.watch.stability import SettleTracker
+from ipdocs.watch.stability import SettleTracker, current
 
 
 def test_a_file_is_ready_after_the_settle_time_unchanged(tmp_path):
@@ -14,7 +14,7 @@ def test_a_file_is_ready_after_the_settle_time_unchanged(tmp_path):
     tracker.see(path, now=100.0)
     assert tracker.next_due() == 102.0
     assert tracker.ready(101.9) == []
-    assert tracker.ready(102.0) == [path]
+    assert [p for p, _ in tracker.ready(102.0)] == [path]
     assert tracker.ready(200.0) == []  # offered once
 
 
@@ -27,7 +27,7 @@ def test_a_write_during_the_wait_starts_it_again(tmp_path):
         f.write("dokument: referat\n")
     assert tracker.ready(102.0) == []
     assert tracker.next_due() == 104.0
-    assert tracker.ready(104.0) == [path]
+    assert [p for p, _ in tracker.ready(104.0)] == [path]
 
 
 def test_an_event_restarts_the_wait_and_the_same_state_does_not(tmp_path):
@@ -53,4 +53,4 @@ def test_held_back_and_gone_files(tmp_path):
     gone.unlink()
     assert tracker.ready(1.0) == []
     assert gone not in tracker and held in tracker
-    assert tracker.ready(5.0) == [held]
+    assert tracker.ready(5.0) == [(held, current(held))]

@@ -406,6 +406,12 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
 # --- watch and status (the watched folder) ----------------------------------------------
 
 
+def _folder_option(name: str, help_text: str):
+    return click.option(
+        name, type=click.Path(file_okay=False, path_type=Path), metavar="MAPPE", help=help_text
+    )
+
+
 @cli.command(
     help="""Følg med på innboksen og lag dokumentene av seg selv.
 
@@ -429,18 +435,10 @@ Eksempel:
   ipdocs watch --inbox /mnt/felles/inbox --outbox /mnt/felles/outbox
 """
 )
-@click.option(
-    "--inbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Mappen det legges filer i (standard: inbox/, eller det som står i ipdocs.toml).",
+@_folder_option(
+    "--inbox", "Mappen det legges filer i (standard: inbox/, eller det som står i ipdocs.toml)."
 )
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Hvor dokumentene skal legges (standard: outbox/).",
-)
+@_folder_option("--outbox", "Hvor dokumentene skal legges (standard: outbox/).")
 @click.option(
     "--polling",
     is_flag=True,
@@ -505,17 +503,9 @@ Eksempel:
   ipdocs status --antall 50
 """
 )
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Mappen med dokumentene (standard: outbox/).",
-)
-@click.option(
-    "--inbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Innboksen, for å vise rapportene og hvor mange filer som venter (standard: inbox/).",
+@_folder_option("--outbox", "Mappen med dokumentene (standard: outbox/).")
+@_folder_option(
+    "--inbox", "Innboksen, for å vise rapportene og hvor mange filer som venter (standard: inbox/)."
 )
 @click.option(
     "--antall",

@@ -23,12 +23,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pikepdf
 
 from .errors import InputError, IpdocsError, Notice, Problem
-from .ledger import DocumentRow
+from .ledger import DocumentRow, Ledger
 from .pipeline import Made, Refused, Result
 from .publish import case_folder, publish
 from .readers.mapping import SAK_PATTERN
@@ -43,26 +42,6 @@ _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{
 _EXAMPLE = "IP-2026-0042_samtykke_signert.pdf"
 
 
-class SignedLedger(Protocol):
-    def documents(self, case: str) -> list[DocumentRow]: ...
-
-    def is_closed(self, case: str) -> bool: ...
-
-    def record(self, result: Result) -> None: ...
-
-    def add_signed(
-        self,
-        case: str,
-        kind: str,
-        date: dt.date,
-        path: Path,
-        sha256: str,
-        *,
-        name: str,
-        covers_transfer: bool | None = None,
-    ) -> None: ...
-
-
 @dataclass(frozen=True)
 class Identity:
     """What a scan's name and folder say it is."""
@@ -73,7 +52,7 @@ class Identity:
 
 
 def process_signed(
-    path: Path, settings: Settings, *, write: bool = True, ledger: SignedLedger | None = None
+    path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
 ) -> Result:
     """Check a signed scan and (when writing) file it; bad scans come back refused."""
     path = Path(path)

@@ -261,7 +261,8 @@ class HashLocks:
             with contextlib.suppress(OSError):
                 return time.time() - path.stat().st_mtime > self.owner.lease
             return False
-        return self.owner.is_gone(holder)
+        # One of ours can only be left over (one file in hand at a time): not a reason to wait.
+        return holder == self.owner.id or self.owner.is_gone(holder)
 
     def sweep(self) -> None:
         """Remove locks left by watchers that are gone."""

@@ -49,7 +49,7 @@ from .claim import Claim, HashLocks, Owner
 from .filters import is_locked
 from .folders import DONE, FAILED, SIGNED, Folders
 from .mounts import MOUNTINFO, filesystem_type, is_network
-from .stability import SettleTracker
+from .stability import SettleTracker, Signature, signature
 
 log = logging.getLogger("ipdocs.watch")
 
@@ -142,10 +142,10 @@ class Watcher:
                 self._rescan()
                 next_rescan = time.monotonic() + self.settings.rescan_seconds
             self._listing.clear()
-            for path in self.tracker.ready(time.monotonic()):
+            for path, seen in self.tracker.ready(time.monotonic()):
                 if self._stop.is_set():
                     break
-                self._consider(path)
+                self._consider(path, seen)
                 self._drain(0)
             due = self.tracker.next_due()
             until = min(next_check, next_rescan, math.inf if due is None else due)
@@ -340,13 +340,16 @@ class Watcher:
                 )
         self.locks.sweep()
 
-    def _consider(self, path: Path) -> None:
+    def _consider(self, path: Path, seen: Signature) -> None:
         rel = self.folders.relative(path)
         try:
             st = path.lstat()
         except OSError:
             return
         if rel is None:
+            return
+        if signature(st) != seen:  # changed while earlier files were made: wait again
+            self.tracker.see(path, time.monotonic())
             return
         if stat.S_ISDIR(st.st_mode):
             if len(rel.parts) == 1 and rel.name.lower() != SIGNED:

@@ -43,7 +43,7 @@ class SettleTracker:
 
     def see(self, path: Path, now: float) -> None:
         """An event or a scan named this file: start (or restart) its wait if it changed."""
-        sig = _lstat_signature(path)
+        sig = current(path)
         state = self._files.get(path)
         if state is None:
             if sig is None:
@@ -59,7 +59,7 @@ class SettleTracker:
         """Do not offer this file before `until` (it is open, or will be tried again)."""
         state = self._files.get(path)
         if state is None:
-            state = self._files[path] = _State(_lstat_signature(path), until)
+            state = self._files[path] = _State(current(path), until)
         state.not_before = until
         self._push(path, state)
 
@@ -79,17 +79,17 @@ class SettleTracker:
             heapq.heappop(self._heap)  # stale entry
         return None
 
-    def ready(self, now: float) -> list[Path]:
-        """Files unchanged for the settle time, oldest first, each offered once (`hold` puts
-        one back). A file that changed meanwhile starts a new wait; one that is gone is
+    def ready(self, now: float) -> list[tuple[Path, Signature]]:
+        """Files unchanged for the settle time, oldest first, with the state they were seen
+        in (compare it again just before taking one), each offered once (`hold` puts one back). A file that changed meanwhile starts a new wait; one that is gone is
         forgotten."""
-        found: list[Path] = []
+        found: list[tuple[Path, Signature]] = []
         while self._heap and self._heap[0][0] <= now:
             due, _, path = heapq.heappop(self._heap)
             state = self._files.get(path)
             if state is None or due != self._due(state):
                 continue
-            sig = _lstat_signature(path)
+            sig = current(path)
             if sig is None:
                 del self._files[path]
             elif sig != state.sig:
@@ -97,7 +97,7 @@ class SettleTracker:
                 self._push(path, state)
             else:
                 del self._files[path]  # offered once; the caller takes it or holds it back
-                found.append(path)
+                found.append((path, sig))
         return found
 
     def _due(self, state: _State) -> float:
@@ -107,7 +107,7 @@ class SettleTracker:
         heapq.heappush(self._heap, (self._due(state), str(path), path))
 
 
-def _lstat_signature(path: Path) -> Signature | None:
+def current(path: Path) -> Signature | None:
     try:
         return signature(path.lstat())
     except OSError:
