@@ -83,9 +83,12 @@ def test_same_bytes_lock(folders):
     assert not locks_b.acquire("ab" * 32)
     locks_a.release("ab" * 32)
     assert locks_b.acquire("ab" * 32)
-    # A lock left by a watcher that is gone is taken over, and swept.
+    # A lock left by a watcher that is gone is taken over, and swept; a live one's is kept.
     b.info.unlink()
     assert locks_a.acquire("ab" * 32)
+    locks_a.release("ab" * 32)
     (folders.work / "laas" / ("cd" * 32)).write_text("finnes-ikke-1")
+    c = _owner(folders)
+    assert HashLocks(folders, c).acquire("ef" * 32)
     locks_a.sweep()
-    assert sorted(os.listdir(folders.work / "laas")) == ["ab" * 32]
+    assert sorted(os.listdir(folders.work / "laas")) == ["ef" * 32]
