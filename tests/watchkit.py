@@ -65,7 +65,10 @@ def wait_until(
 class WatcherProcess:
     """`python -m ipdocs watch …` in `root`, its log (stderr) in a file."""
 
+    running: list[WatcherProcess] = []  # killed after each test, even a failed one
+
     def __init__(self, root: Path, *args: str, settle: float = SETTLE):
+        WatcherProcess.running.append(self)
         self.root = root
         self.log = root / f"watch-{next(_counter)}.log"
         env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -103,6 +106,13 @@ class WatcherProcess:
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait(timeout=30)
+
+    @classmethod
+    def kill_all(cls) -> None:
+        for watcher in cls.running:
+            if watcher.proc.poll() is None:
+                watcher.kill()
+        cls.running.clear()
 
 
 # --- inputs ---------------------------------------------------------------------------------
