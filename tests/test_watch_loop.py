@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, docx_text
+from watchdog.observers.polling import PollingObserver
 from watchkit import (
     WatcherProcess,
     all_filed,
@@ -307,3 +308,29 @@ def _stopped_owner(work: Path) -> str:
     # A start time no process has: even if the pid is reused, it is not the same process.
     (work / f"{owner}.json").write_text(json.dumps({"host": host, "pid": proc.pid, "started": "1"}))
     return owner
+
+
+class _DeafWatcher(Watcher):
+    """A share that never delivers an event: the observer runs but hears nothing."""
+
+    def _start_observer(self) -> None:
+        self.observer = PollingObserver(timeout=3600)
+        self.observer.start()
+
+
+def test_the_rescan_finds_what_no_event_reported(tmp_path, settings):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watcher = _DeafWatcher(settings.replace(settle_seconds=0.2, rescan_seconds=0.5))
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        # Each file can only be found by a rescan; the second by one after the first's.
+        for n, name in enumerate(("a.yaml", "b.yaml"), start=1):
+            (inbox / name).write_bytes(yaml_input("innkalling", f"IP-D-00{n}"))
+            document = settings.outbox / f"IP-D-00{n}" / "2026-12-03_innkalling.docx"
+            wait_until(document.is_file, timeout=30, what=f"{name} made after a rescan")
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert (inbox / "ferdig" / "b.yaml").is_file()
