@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (LibreOffice, qpdf and poppler from Debian when missing and
-# we may install them; a virtual environment with ipdocs and its test tools), lint, run the tests.
+# Set up everything the tests need (LibreOffice, qpdf, poppler and systemd-analyze from Debian
+# when missing and we may install them; a virtual environment with ipdocs and its test tools),
+# lint, run the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v soffice >/dev/null || ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
+if ! command -v soffice >/dev/null || ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null \
+  || ! command -v systemd-analyze >/dev/null; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends \
-      libreoffice-writer-nogui qpdf poppler-utils fonts-crosextra-carlito fonts-liberation2 >/dev/null
+      libreoffice-writer-nogui qpdf poppler-utils fonts-crosextra-carlito fonts-liberation2 \
+      systemd >/dev/null
   else
-    echo "LibreOffice, qpdf or poppler-utils mangler: testene som trenger dem blir hoppet over." >&2
+    echo "LibreOffice, qpdf, poppler-utils eller systemd mangler: testene som trenger dem blir hoppet over." >&2
   fi
 fi
 python3 -m venv .venv

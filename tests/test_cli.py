@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import DATA, docx_text, run_cli
+from conftest import DATA, docx_text, require_program, run_cli
 
 from ipdocs.ledger import Ledger, default_path
 
@@ -161,3 +161,20 @@ def test_render_records_in_the_ledger_and_check_does_not(tmp_path):
         [row] = ledger.documents("IP-2026-0042")
         assert (row.kind, row.origin, row.covers_transfer) == ("samtykke", "rendered", False)
         assert row.path.name == "2026-12-03_samtykke.docx"
+
+
+@pytest.mark.parametrize("pdf", [False, True])
+def test_render_files_a_signed_scan_with_the_documents(tmp_path, pdf):
+    from pdfs import text_pdf
+
+    if pdf:
+        require_program("soffice")
+    shutil.copy(DATA / "formats_samtykke.yaml", tmp_path)
+    text_pdf(tmp_path / "IP-2026-0042_samtykke_signert.pdf", ["Signert samtykke"])
+    args = ["render", "formats_samtykke.yaml", "IP-2026-0042_samtykke_signert.pdf"]
+    result = run_cli(*args, *(["--pdf"] if pdf else []), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Ferdig: 2 dokumenter laget, 0 avvist." in result.stdout
+    assert "IP-2026-0042_samtykke_signert.pdf" in result.stdout
+    signed = list((tmp_path / "outbox" / "IP-2026-0042" / "signert").glob("*.pdf"))
+    assert len(signed) == 1

@@ -78,3 +78,30 @@ def test_the_person_a_case_is_about_for_the_archive_cover(tmp_path):
         ledger.record(Result(tmp_path / "i.yaml", (named("innkalling", "Kari Nordvik"),), (), "j"))
         assert ledger.person_name("IP-1") == "Kari Nordvik"  # the name as last rendered
         assert ledger.person_name("IP-2") is None
+
+
+def test_duplicates_and_open_failures(tmp_path):
+    problem = Problem("feltet «mote.dato»", "Datoen finnes ikke.")
+    refused = (Refused("", (problem,)),)
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "a.yaml", (), refused, "1"))
+        ledger.record(Result(tmp_path / "b.yaml", (), refused, "2"))
+        ledger.record(Result(tmp_path / "a.yaml", (made(tmp_path),), (), "3"))  # a fixed
+        assert [r.name for r in ledger.open_failures()] == ["b.yaml"]
+        first = ledger.done_before("3")
+        ledger.add_duplicate("3", "kopi.yaml", of=first)
+        assert ledger.recent(1)[0].status == "duplicate"
+        assert ledger.recent(1)[0].outputs == first.outputs
+        assert ledger.done_before("3").name == "a.yaml"  # a copy is not a source
+
+
+def test_a_signed_consent_keeps_its_scope(tmp_path):
+    scan = tmp_path / "outbox" / "IP-1" / "signert" / "2026-12-03_samtykke_signert.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF")
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.add_signed(
+            "IP-1", "samtykke", dt.date(2026, 12, 3), scan, "s", name="x.pdf", covers_transfer=True
+        )
+        [row] = ledger.documents("IP-1")
+        assert (row.origin, row.covers_transfer) == ("signed", True)

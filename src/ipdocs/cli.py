@@ -89,6 +89,10 @@ _USAGE_TRANSLATIONS = [
         r"Invalid value for '([^']+)': (File|Path|Directory) '([^']+)' does not exist\.",
         r"Finner ikke «\3» (\1).",
     ),
+    (
+        r"Invalid value for '([^']+)': (\S+) is not in the range x>=([\d.]+)\.",
+        r"Ugyldig verdi for \1: \2. Den må være minst \3.",
+    ),
     (r"Invalid value for '([^']+)': (.*)", r"Ugyldig verdi for \1: \2"),
 ]
 
@@ -350,6 +354,7 @@ maler = "templates"                  # Word-malene (kan endres i Word)
 [overvaking]
 ventetid = 2                         # sekunder en fil må være uendret før den leses
 intervall = 1                        # sekunder mellom hver sjekk av en nettverksmappe
+gjennomgang = 30                     # sekunder mellom hver ekstra runde gjennom hele innboksen
 """
 
 
@@ -429,6 +434,131 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
 
 
 # --- watch and status (the watched folder) ----------------------------------------------
+
+
+def _folder_option(name: str, help_text: str):
+    return click.option(
+        name, type=click.Path(file_okay=False, path_type=Path), metavar="MAPPE", help=help_text
+    )
+
+
+@cli.command(
+    help="""Følg med på innboksen og lag dokumentene av seg selv.
+
+Legg en fil i innboksen, så blir dokumentene laget i outbox/<sak>/. En fil
+leses først når den har vært uendret en stund (ventetiden), så en fil som
+fortsatt blir kopiert, eller er åpen i Excel, blir ikke tatt for tidlig.
+
+\b
+Etterpå ligger filen i:
+  inbox/ferdig/   dokumentene er laget (advarsler står i <navn>.merknad.txt)
+  inbox/feil/     filen har feil: <navn>.feil.txt sier hva du må rette.
+                  Rett filen og legg den i innboksen igjen.
+
+Signerte skann blir lagt i outbox/<sak>/signert/. Gi dem navnet
+<sak>_<dokument>.pdf (for eksempel IP-2026-0042_samtykke_signert.pdf), eller
+legg dem i inbox/signert/<sak>/. Stopp med Ctrl-C.
+
+\b
+Eksempel:
+  ipdocs watch
+  ipdocs watch --inbox /mnt/felles/inbox --outbox /mnt/felles/outbox
+"""
+)
+@_folder_option(
+    "--inbox", "Mappen det legges filer i (standard: inbox/, eller det som står i ipdocs.toml)."
+)
+@_folder_option("--outbox", "Hvor dokumentene skal legges (standard: outbox/).")
+@click.option(
+    "--polling",
+    is_flag=True,
+    help="Se etter nye filer med jevne mellomrom i stedet for å få beskjed fra systemet. "
+    "Skjer av seg selv når innboksen er en nettverksmappe.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    metavar="SEKUNDER",
+    help="Sekunder mellom hver gang ipdocs ser etter nye filer med --polling (standard: 1).",
+)
+@click.option(
+    "--ventetid",
+    type=click.FloatRange(min=0),
+    metavar="SEKUNDER",
+    help="Sekunder en fil må være uendret før den leses (standard: 2).",
+)
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    inbox: Path | None,
+    outbox: Path | None,
+    polling: bool,
+    interval: float | None,
+    ventetid: float | None,
+) -> int:
+    import signal
+
+    from .watch import Watcher, configure_logging
+
+    settings = _settings(
+        ctx, inbox=inbox, outbox=outbox, poll_interval=interval, settle_seconds=ventetid
+    )
+    configure_logging()
+    watcher = Watcher(settings, polling=polling)
+    stopping = []
+
+    def _stop(signum, frame) -> None:
+        if stopping:  # a second Ctrl-C: stop now; the file in hand is taken over next time
+            raise KeyboardInterrupt
+        stopping.append(signum)
+        watcher.stop()
+
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watcher.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return ExitCode.ok
+
+
+@cli.command(
+    help="""Vis hva som er laget nylig, og filer med feil som ikke er rettet ennå.
+
+En feil regnes som rettet når en fil med samme navn er laget etterpå.
+
+\b
+Eksempel:
+  ipdocs status
+  ipdocs status --antall 50
+"""
+)
+@_folder_option("--outbox", "Mappen med dokumentene (standard: outbox/).")
+@_folder_option(
+    "--inbox", "Innboksen, for å vise rapportene og hvor mange filer som venter (standard: inbox/)."
+)
+@click.option(
+    "--antall",
+    type=click.IntRange(min=1),
+    default=15,
+    show_default=False,
+    metavar="N",
+    help="Hvor mange av de siste filene som vises (standard: 15).",
+)
+@click.pass_context
+def status(ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: int) -> int:
+    from .ledger import default_path
+    from .watch.status import status_lines
+
+    settings = _settings(ctx, inbox=inbox, outbox=outbox)
+    path = default_path(settings.outbox)
+    if not path.is_file():
+        click.echo(f"Ingenting er laget i {settings.outbox} ennå.")
+        return ExitCode.ok
+    with Ledger(path) as ledger:
+        lines = status_lines(ledger, outbox=settings.outbox, inbox=settings.inbox, limit=antall)
+    click.echo("\n".join(lines))
+    return ExitCode.ok
 
 
 # --- batch (secretaries' invitation workbooks) ------------------------------------------

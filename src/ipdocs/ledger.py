@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL,
     name TEXT NOT NULL,
-    status TEXT NOT NULL,            -- ok | partial | refused | signed
+    status TEXT NOT NULL,            -- ok | partial | refused | signed | duplicate
     received_at TEXT NOT NULL,
     outputs TEXT NOT NULL DEFAULT '[]',
     warnings TEXT NOT NULL DEFAULT '[]',
@@ -145,9 +145,18 @@ class Ledger:
                         )
 
     def add_signed(
-        self, case: str, kind: str, date: dt.date, path: Path, sha256: str, *, name: str
+        self,
+        case: str,
+        kind: str,
+        date: dt.date,
+        path: Path,
+        sha256: str,
+        *,
+        name: str,
+        covers_transfer: bool | None = None,
     ) -> None:
-        """A signed scan filed to the case (FORMATS.md §3)."""
+        """A signed scan filed to the case (FORMATS.md §3); a consent says whether it also
+        covers moving municipality, as the rendered consent it is a copy of did."""
         now = _now()
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
@@ -155,7 +164,15 @@ class Ledger:
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'signed', ?, ?)",
                 (sha256, name, now, json.dumps([str(path)])),
             )
-            self._upsert_document(case, kind, date, path, "signed", sha256, None, now)
+            self._upsert_document(case, kind, date, path, "signed", sha256, covers_transfer, now)
+
+    def add_duplicate(self, sha256: str, name: str, *, of: InputRow) -> None:
+        """An input whose exact bytes were already made into documents: not made again."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'duplicate', ?, ?)",
+                (sha256, name, _now(), json.dumps(of.outputs)),
+            )
 
     def _upsert_document(
         self, case, kind, date, path, origin, sha256, covers_transfer, now
@@ -232,6 +249,17 @@ class Ledger:
             (case,),
         ).fetchone()
         return row[0] if row else None
+
+    def open_failures(self, limit: int = 50) -> list[InputRow]:
+        """Refused inputs not followed by a later input of the same name (not fixed yet)."""
+        rows = self._db.execute(
+            "SELECT sha256, name, status, received_at, outputs, warnings, problems FROM inputs i"
+            " WHERE status IN ('refused', 'partial')"
+            " AND NOT EXISTS (SELECT 1 FROM inputs j WHERE j.name = i.name AND j.id > i.id)"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_input(r) for r in rows]
 
     def recent(self, limit: int = 20) -> list[InputRow]:
         rows = self._db.execute(

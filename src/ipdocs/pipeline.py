@@ -96,13 +96,22 @@ def process_file(
     on they wait for `run.finish()` (see run.py). Without a run, the file is a run of its own
     and the result returned is final.
     """
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
+        from .signed import process_signed
+
+        if ledger is None and run is not None:
+            ledger = run.ledger
+        result = process_signed(path, settings, write=write, ledger=ledger)
+        if run is not None:
+            run.add_done(result)  # counted with the run's other results
+        return result
     if write and run is None:
         from .run import Run
 
         with Run(settings, ledger=ledger) as own:
             process_file(path, settings, ledger=ledger, run=own)
             return own.finish()[-1]
-    path = Path(path)
     digest = ""
     made: list[Made] = []
     refused: list[Refused] = []

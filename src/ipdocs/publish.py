@@ -18,16 +18,27 @@ def case_folder(outbox: Path, case: str) -> Path:
     return folder
 
 
-def publish(data: bytes, target: Path) -> Path:
-    """Write to a temporary name in the same folder, flush to disk, then rename into place."""
+def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = True) -> Path:
+    """Write to a temporary name in the same folder, flush to disk, then rename into place.
+
+    `exclusive`: never replace an existing file; raise FileExistsError instead. The finished
+    file is hard-linked into place, which fails atomically when the name is taken (two
+    watchers filing two scans under one name at once), so neither is lost.
+    `sync=False` skips the flush to disk, for notes that can be lost in a power cut (a few
+    milliseconds each; the watcher writes one beside most files it finishes).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+            if sync:
+                os.fsync(f.fileno())
+        if exclusive:
+            _link_no_clobber(tmp, target)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -39,3 +50,17 @@ def publish_file(staged: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
     return target
+
+
+def _link_no_clobber(tmp: str, target: Path) -> None:
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links (some network shares): check, then rename.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)

@@ -164,6 +164,10 @@ class Run:
         self._entries.append(entry)
         return entry.result
 
+    def add_done(self, result) -> None:
+        """A result finished without these stages (a signed scan, filed and recorded)."""
+        self._entries.append(_Entry(result))
+
     def discard(self) -> None:
         """Forget the documents begun for the current file (it was refused whole)."""
         begun, self._begun = self._begun, []

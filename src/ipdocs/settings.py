@@ -46,6 +46,7 @@ class Settings:
     ics: bool = True  # a calendar file (.ics) beside every invitation
     settle_seconds: float = 2.0
     poll_interval: float = 1.0
+    rescan_seconds: float = 30.0  # the watcher's full look through the inbox, and retry delay
 
     def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -100,6 +101,8 @@ def _from_toml(path: Path) -> dict:
         values["settle_seconds"] = float(watch["ventetid"])
     if "intervall" in watch:
         values["poll_interval"] = float(watch["intervall"])
+    if "gjennomgang" in watch:
+        values["rescan_seconds"] = float(watch["gjennomgang"])
     if "pdf" in data.get("utdata", {}):
         values["pdf"] = bool(data["utdata"]["pdf"])
     for key in ("ics", "kalender"):

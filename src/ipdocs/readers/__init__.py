@@ -22,7 +22,8 @@ from .mapping import Source, build_document
 NOTE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx",)
 CSV_SUFFIXES = (".csv",)
-SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + CSV_SUFFIXES
+SIGNED_SUFFIXES = (".pdf",)  # signed scans: the pipeline files them (signed.py), never read here
+SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + CSV_SUFFIXES + SIGNED_SUFFIXES
 
 
 @dataclass(frozen=True)

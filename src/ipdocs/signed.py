@@ -1,0 +1,320 @@
+"""Signed scans (FORMATS.md §3): check a PDF and file it to its case.
+
+    name or folder → case and document kind → open with pikepdf (not encrypted, not damaged,
+      has pages) → document date and consent scope from the ledger → copy atomically to
+      outbox/<sak>/signert/ → record in the ledger as a signed document
+
+A scan is named `<sak>_<dokument>[_noe].pdf` (`IP-2026-0042_samtykke_signert.pdf`) or lies in
+`signert/<sak>/` with the document named somewhere in its name (`samtykke.pdf`). The pipeline
+sends every `.pdf` input here, so `ipdocs render` and the watcher file a scan the same way.
+
+The document date is, in order: a date written in the file name (the footer reference a
+coordinator names the scan after carries one); else the date of the newest document of that
+case and kind ipdocs made (the scan is normally its signed copy); else the day the file was
+last changed (when it was scanned). A signed consent takes `covers_transfer` (whether it also
+covers moving municipality) from the rendered consent it is a copy of: the one with the same
+date, else the newest of the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from .errors import InputError, IpdocsError, Notice, Problem
+from .ledger import DocumentRow, Ledger
+from .pipeline import Made, Refused, Result
+from .publish import case_folder, publish
+from .readers.mapping import SAK_PATTERN
+from .readers.values import parse_date
+from .settings import Settings
+
+KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
+SIGNED_FOLDER = "signert"
+SUFFIX = ".pdf"
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})(?!\d)")
+_EXAMPLE = "IP-2026-0042_samtykke_signert.pdf"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a scan's name and folder say it is."""
+
+    case: str
+    kind: str
+    named_date: dt.date | None  # a date written in the file name
+
+
+def process_signed(
+    path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
+) -> Result:
+    """Check a signed scan and (when writing) file it; bad scans come back refused."""
+    path = Path(path)
+    digest = ""
+    try:
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        identity = identify(path)
+        check_pdf(path)
+    except InputError as exc:
+        result = Result(path, (), (Refused("", exc.problems),), digest)
+        if ledger is not None and write:
+            ledger.record(result)
+        return result
+    except OSError as exc:
+        problem = Problem(
+            "filen",
+            f"Filen kan ikke leses ({exc.strerror}).",
+            "Sjekk at den finnes og at du har tilgang.",
+        )
+        return Result(path, (), (Refused("", (problem,)),))
+
+    documents = ledger.documents(identity.case) if ledger is not None else []
+    date, notices = _document_date(identity, documents, path)
+    transfer = None
+    if identity.kind == "samtykke":
+        transfer, more = _covers_transfer(date, documents)
+        notices += more
+    if ledger is not None and ledger.is_closed(identity.case):
+        notices += (
+            Notice(
+                f"Saken {identity.case} er avsluttet. Sjekk at dokumentet hører til riktig sak."
+            ),
+        )
+    target = None
+    if write:
+        target = _file(data, digest, case_folder(settings.outbox, identity.case), identity, date)
+        if ledger is not None:
+            ledger.add_signed(
+                identity.case,
+                identity.kind,
+                date,
+                target,
+                digest,
+                name=path.name,
+                covers_transfer=transfer,
+            )
+    made = Made(
+        label="",
+        case=identity.case,
+        kind=identity.kind,
+        date=date,
+        path=target,
+        warnings=notices,
+        covers_transfer=transfer,
+    )
+    return Result(path, (made,), (), digest)
+
+
+def identify(path: Path) -> Identity:
+    """The case and document kind from `<sak>_<dokument>[_noe].pdf` or `signert/<sak>/…`."""
+    stem = path.stem
+    named_date = _named_date(stem)
+    if path.parent.parent.name.lower() == SIGNED_FOLDER:
+        folder_case = path.parent.name
+        _check_case(folder_case, where=f"mappen «{SIGNED_FOLDER}/{folder_case}»")
+        kind = _kind_anywhere(stem)
+        if kind is None:
+            raise InputError(
+                [
+                    Problem(
+                        "filnavnet",
+                        "Navnet sier ikke hvilket dokument som er signert.",
+                        "Skriv innkalling, referat, samtykke eller fullmakt i filnavnet, "
+                        "for eksempel «samtykke_signert.pdf».",
+                    )
+                ]
+            )
+        named = _parse_name(stem)
+        if named is not None and named[0] != folder_case:
+            raise InputError(
+                [
+                    Problem(
+                        "filnavnet",
+                        f"Filen ligger i mappen for saken {folder_case}, men navnet sier "
+                        f"saken {named[0]}.",
+                        "Legg filen i mappen for riktig sak, eller rett navnet.",
+                    )
+                ]
+            )
+        return Identity(folder_case, kind, named_date)
+    named = _parse_name(stem)
+    if named is None:
+        raise InputError(
+            [
+                Problem(
+                    "filnavnet",
+                    "ipdocs skjønner ikke hvilken sak og hvilket dokument denne PDF-en er.",
+                    f"Gi filen navnet <sak>_<dokument>.pdf, for eksempel «{_EXAMPLE}», eller "
+                    f"legg den i mappen {SIGNED_FOLDER}/<sak>/.",
+                )
+            ]
+        )
+    case, kind = named
+    _check_case(case, where="saken i filnavnet")
+    return Identity(case, kind, named_date)
+
+
+def check_pdf(path: Path) -> None:
+    """Refuse a PDF that cannot be archived as it is: unreadable, damaged, locked or empty."""
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    "PDF-en er låst med passord.",
+                    "Skann dokumentet på nytt uten passord, eller lagre en kopi uten passord.",
+                )
+            ]
+        ) from None
+    except (pikepdf.PdfError, ValueError, RuntimeError):
+        raise InputError([_damaged()]) from None
+    with pdf:
+        # qpdf quietly rebuilds a damaged file (a copy cut short); its warnings tell.
+        if any("damaged" in w or "reconstruct" in w for w in pdf.get_warnings()):
+            raise InputError([_damaged()])
+        if pdf.is_encrypted:
+            raise InputError(
+                [
+                    Problem(
+                        "filen",
+                        "PDF-en er kryptert, og en kryptert fil kan ikke arkiveres.",
+                        "Lagre en kopi uten sikkerhetsinnstillinger, eller skann dokumentet "
+                        "på nytt.",
+                    )
+                ]
+            )
+        try:
+            pages = len(pdf.pages)
+        except (pikepdf.PdfError, ValueError, RuntimeError):
+            raise InputError([_damaged()]) from None
+        if pages == 0:
+            raise InputError(
+                [
+                    Problem(
+                        "filen",
+                        "PDF-en har ingen sider.",
+                        "Skann det signerte dokumentet på nytt.",
+                    )
+                ]
+            )
+
+
+def _damaged() -> Problem:
+    return Problem(
+        "filen",
+        "PDF-en er skadet eller ikke ferdig kopiert, og kan ikke åpnes.",
+        "Skann dokumentet på nytt, eller kopier filen på nytt.",
+    )
+
+
+def _parse_name(stem: str) -> tuple[str, str] | None:
+    """`<sak>_<dokument>[_noe]`: the case is everything before the first document word."""
+    parts = stem.split("_")
+    for i, part in enumerate(parts[1:], start=1):
+        if part.lower() in KINDS:
+            return "_".join(parts[:i]), part.lower()
+    return None
+
+
+def _kind_anywhere(stem: str) -> str | None:
+    for word in re.split(r"[_\-\s.]+", stem.lower()):
+        if word in KINDS:
+            return word
+    return None
+
+
+def _named_date(stem: str) -> dt.date | None:
+    for match in _DATE_IN_NAME.finditer(stem):
+        try:
+            return parse_date(match.group(1))
+        except ValueError:
+            continue
+    return None
+
+
+def _check_case(case: str, *, where: str) -> None:
+    if re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)):
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    "Saksnøkkelen ser ut som et fødselsnummer.",
+                    "Bruk saksnummeret, for eksempel IP-2026-0042, og aldri fødselsnummer i "
+                    "filnavn eller mappenavn.",
+                )
+            ]
+        )
+    if not SAK_PATTERN.match(case):
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    f"«{case}» kan ikke brukes som saksnøkkel.",
+                    "Bruk bare bokstaver, tall, - og _ (ingen mellomrom), høyst 40 tegn. "
+                    f"For eksempel «{_EXAMPLE}».",
+                )
+            ]
+        )
+
+
+def _rendered(documents: list[DocumentRow], kind: str) -> list[DocumentRow]:
+    return [d for d in documents if d.origin == "rendered" and d.kind == kind]
+
+
+def _document_date(
+    identity: Identity, documents: list[DocumentRow], path: Path
+) -> tuple[dt.date, tuple[Notice, ...]]:
+    if identity.named_date is not None:
+        return identity.named_date, ()
+    rendered = _rendered(documents, identity.kind)
+    if rendered:
+        return max(d.date for d in rendered), ()
+    scanned = dt.date.fromtimestamp(path.stat().st_mtime)
+    return scanned, (
+        Notice(
+            f"Fant ingen {identity.kind} for {identity.case} laget av ipdocs, så dokumentet "
+            f"er datert {scanned.strftime('%d.%m.%Y')} (da filen ble lagret). Skriv datoen i "
+            "filnavnet hvis den er en annen, for eksempel "
+            f"«{identity.case}_{identity.kind}_03.12.2026.pdf»."
+        ),
+    )
+
+
+def _covers_transfer(
+    date: dt.date, documents: list[DocumentRow]
+) -> tuple[bool | None, tuple[Notice, ...]]:
+    consents = _rendered(documents, "samtykke")
+    same_day = [d for d in consents if d.date == date]
+    if not consents:
+        return None, (
+            Notice(
+                "Fant ikke samtykket dette er en signert kopi av, så ipdocs vet ikke om det "
+                "også gjelder overføring ved flytting. Lag samtykket med ipdocs først, eller "
+                "sjekk det før saken arkiveres."
+            ),
+        )
+    return (same_day or consents)[-1].covers_transfer, ()
+
+
+def _file(data: bytes, digest: str, folder: Path, identity: Identity, date: dt.date) -> Path:
+    """Copy into outbox/<sak>/signert/ under a name no other scan holds; the same bytes filed
+    again (a restarted run) land on the same name."""
+    base = f"{date.isoformat()}_{identity.kind}_signert"
+    for n in range(1, 1000):
+        target = folder / SIGNED_FOLDER / (f"{base}{SUFFIX}" if n == 1 else f"{base}_{n}{SUFFIX}")
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+            return target
+        try:
+            return publish(data, target, exclusive=True)
+        except FileExistsError:
+            continue
+    raise IpdocsError(f"Saken {identity.case} har for mange signerte kopier av {base}.pdf.")

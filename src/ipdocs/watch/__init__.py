@@ -1,0 +1,17 @@
+"""The watched folder (`ipdocs watch`): drop a file, get the documents, lose nothing.
+
+filters.py    names left alone, and editor lock files that mean "still open, wait"
+stability.py  settle tracking: size and time stamp unchanged for the settle time
+folders.py    the inbox's layout (ferdig/, feil/, signert/, .ipdocs-arbeid/); no-clobber moves
+claim.py      claim by atomic rename; taking over from a stopped watcher; same-bytes locks
+outcome.py    where a finished file goes, and the note or report beside it
+mounts.py     network file system detection (then: polling)
+loop.py       the observer, the periodic rescan, the vanished inbox; calls the pipeline
+status.py     `ipdocs status`
+"""
+
+from __future__ import annotations
+
+from .loop import Watcher, configure_logging
+
+__all__ = ["Watcher", "configure_logging"]

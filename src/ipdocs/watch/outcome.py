@@ -1,0 +1,120 @@
+"""Where a file in hand goes when it is done, and the notes a person finds beside it.
+
+    made          → inbox/ferdig/<navn>  (+ <navn>.merknad.txt with the warnings, if any)
+    same bytes    → inbox/ferdig/<navn>  + <navn>.merknad.txt: not made again, and where
+                    the documents from the first time are
+    refused       → inbox/feil/<navn>    + <navn>.feil.txt (report.refusal_report)
+
+The note or report is written before the original leaves the working folder, so a stop at
+any moment leaves either the file in hand (taken over and finished by the next run) or the
+original and its note together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from pathlib import Path
+
+from ..errors import Problem, redact
+from ..ledger import InputRow
+from ..pipeline import Refused, Result
+from ..publish import publish
+from ..report import refusal_report, warning_lines
+from .claim import Claim
+from .folders import NOTE_SUFFIX, REPORT_SUFFIX, Folders, place
+
+
+def file_result(claim: Claim, result: Result, folders: Folders) -> Path:
+    if result.refused:
+        report = refusal_report(result, name=claim.rel.name)
+        return _file_with_note(claim, folders.failed, report, REPORT_SUFFIX)
+    warnings = warning_lines(result)
+    note = None
+    if warnings:
+        note = (
+            f"Dokumentene fra «{claim.rel.name}» ble laget, men se på dette:\n\n"
+            + "\n".join(f"- {w}" for w in warnings)
+            + "\n"
+        )
+    return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
+
+
+def file_duplicate(claim: Claim, prior: InputRow, folders: Folders, outbox: Path) -> Path:
+    when = _when(prior.received_at)
+    documents = "\n".join(f"- {_shown(p, outbox)}" for p in prior.outputs) or "- (ingen)"
+    note = (
+        f"«{claim.rel.name}» har nøyaktig samme innhold som «{prior.name}», som ble gjort om "
+        f"til dokumenter {when}. Derfor ble ingenting laget på nytt.\n\n"
+        f"Dokumentene ligger her (i {outbox}):\n{documents}\n\n"
+        "Vil du lage dem på nytt, kan du endre noe i filen og legge den i innboksen igjen, "
+        "eller bruke «ipdocs render».\n"
+    )
+    return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
+
+
+def file_done(claim: Claim, folders: Folders) -> Path:
+    """A file whose documents were made before a stop: only the move to ferdig/ was left."""
+    return place(claim.path, folders.done, claim.rel)
+
+
+def special_file(claim: Claim) -> Result | None:
+    """A refusal for anything that is not an ordinary file: a link (shortcut), a pipe, a
+    device. It is moved, never opened (opening a pipe would wait forever)."""
+    st = claim.path.lstat()
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        problem = Problem(
+            "filen",
+            "Dette er en snarvei (lenke) til en annen fil, ikke selve filen.",
+            "Legg selve filen i innboksen.",
+        )
+    elif stat.S_ISDIR(st.st_mode):
+        problem = Problem(
+            "filen",
+            "Dette er en mappe, ikke en fil.",
+            "Legg filene rett i innboksen.",
+        )
+    else:
+        problem = Problem(
+            "filen",
+            "Dette er ikke en vanlig fil som kan leses.",
+            "Lagre dokumentet som en vanlig fil og legg den i innboksen.",
+        )
+    return Result(claim.path, (), (Refused("", (problem,)),))
+
+
+def program_fault(claim: Claim, error: str) -> Result:
+    problem = Problem(
+        "ipdocs",
+        f"Det skjedde en feil i selve programmet ({error}) da filen ble lest. Det er ikke sikkert "
+        "at noe er galt med filen.",
+        "Meld fra til den som drifter ipdocs. Når feilen er rettet, kan du legge filen i "
+        "innboksen igjen.",
+    )
+    return Result(claim.path, (), (Refused("", (problem,)),))
+
+
+def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -> Path:
+    target = place(claim.path, folder, claim.rel, keep_source=True)
+    if note is not None:
+        # Not flushed to disk: the original beside it is what must survive a power cut.
+        publish(redact(note).encode("utf-8"), target.with_name(target.name + suffix), sync=False)
+    claim.path.unlink(missing_ok=True)
+    return target
+
+
+def _when(received_at: str) -> str:
+    try:
+        at = dt.datetime.fromisoformat(received_at)
+    except ValueError:
+        return received_at
+    return at.strftime("%d.%m.%Y kl. %H.%M")
+
+
+def _shown(path: str, outbox: Path) -> str:
+    try:
+        return str(Path(path).relative_to(outbox.resolve()))
+    except ValueError:
+        return path

@@ -1,0 +1,102 @@
+"""`ipdocs status`: recent work and open failures, in plain Norwegian, from the ledger.
+
+An open failure is a refused file whose name has not come in again since (when the fixed file
+is dropped again and made, the failure is closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import redact
+from ..ledger import InputRow, Ledger
+from .folders import FAILED, REPORT_SUFFIX, Folders
+
+_STATUS = {
+    "ok": "laget",
+    "partial": "delvis laget",
+    "refused": "avvist",
+    "signed": "signert kopi lagt inn",
+    "duplicate": "lik en tidligere fil, ikke laget på nytt",
+}
+
+
+def status_lines(ledger: Ledger, *, outbox: Path, inbox: Path | None, limit: int) -> list[str]:
+    lines: list[str] = []
+    recent = ledger.recent(limit)
+    if not recent:
+        lines.append("Ingen filer er gjort om til dokumenter ennå.")
+    else:
+        lines.append(f"Siste {len(recent)} fil{'er' if len(recent) != 1 else ''} (nyeste først):")
+        for row in recent:
+            lines.append(f"  {_when(row.received_at)}  {row.name}: {_what(row, outbox)}")
+    failures = ledger.open_failures()
+    lines.append("")
+    if not failures:
+        lines.append("Ingen åpne feil.")
+    else:
+        lines.append(
+            f"Åpne feil ({len(failures)}): rett filen og legg den i innboksen igjen. "
+            "Rapporten forteller hva som er galt."
+        )
+        for row in failures:
+            lines.append(f"  {_when(row.received_at)}  {row.name}")
+            for problem in row.problems[:3]:
+                lines.append(f"      - {problem}")
+            if len(row.problems) > 3:
+                lines.append(f"      … og {len(row.problems) - 3} til")
+            report = _report(inbox, row.name)
+            if report is not None:
+                lines.append(f"      Rapport: {report}")
+    if inbox is not None:
+        waiting = _waiting(inbox)
+        if waiting is not None:
+            lines.append("")
+            lines.append(
+                "Innboksen er tom."
+                if waiting == 0
+                else f"I innboksen venter {waiting} fil{'er' if waiting != 1 else ''}."
+            )
+    return [redact(line) for line in lines]
+
+
+def _what(row: InputRow, outbox: Path) -> str:
+    text = _STATUS.get(row.status, row.status)
+    shown = [_shown(p, outbox) for p in row.outputs]
+    if shown and row.status in ("ok", "partial", "signed", "duplicate"):
+        text += " → " + ", ".join(shown)
+    if row.status in ("refused", "partial") and row.problems:
+        text += f" ({len(row.problems)} feil)"
+    if row.warnings:
+        text += f" ({len(row.warnings)} advarsel{'er' if len(row.warnings) != 1 else ''})"
+    return text
+
+
+def _shown(path: str, outbox: Path) -> str:
+    try:
+        return str(Path(path).relative_to(outbox.resolve()))
+    except ValueError:
+        return path
+
+
+def _when(received_at: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(received_at).strftime("%d.%m.%Y %H:%M")
+    except ValueError:
+        return received_at
+
+
+def _report(inbox: Path | None, name: str) -> Path | None:
+    if inbox is None:
+        return None
+    failed = inbox / FAILED
+    wanted = f"{name}{REPORT_SUFFIX}"
+    found = sorted(p for p in failed.rglob("*" + REPORT_SUFFIX) if p.name == wanted)
+    return found[-1] if found else None
+
+
+def _waiting(inbox: Path) -> int | None:
+    if not inbox.is_dir():
+        return None
+    return sum(1 for _ in Folders(inbox).candidates())

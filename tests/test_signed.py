@@ -1,0 +1,128 @@
+"""Signed scans through the pipeline: `ipdocs render` files them as the watcher does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pikepdf
+import pytest
+from conftest import run_cli
+from watchkit import make_pdf, yaml_input
+
+from ipdocs.ledger import Ledger
+from ipdocs.pipeline import process_file
+from ipdocs.signed import identify
+
+
+@pytest.mark.parametrize(
+    ("relative", "case", "kind", "date"),
+    [
+        ("IP-2026-0042_samtykke_signert.pdf", "IP-2026-0042", "samtykke", None),
+        ("IP_2026_42_fullmakt.pdf", "IP_2026_42", "fullmakt", None),
+        ("IP-2026-0042_Referat_03.12.2026.pdf", "IP-2026-0042", "referat", dt.date(2026, 12, 3)),
+        ("signert/IP-7/samtykke.pdf", "IP-7", "samtykke", None),
+        ("signert/IP-7/Skann 2027-01-05 fullmakt.pdf", "IP-7", "fullmakt", dt.date(2027, 1, 5)),
+    ],
+)
+def test_the_name_or_folder_says_case_and_document(tmp_path, relative, case, kind, date):
+    found = identify(tmp_path / relative)
+    assert (found.case, found.kind, found.named_date) == (case, kind, date)
+
+
+@pytest.mark.parametrize(
+    ("relative", "message"),
+    [
+        ("skann0001.pdf", "Gi filen navnet <sak>_<dokument>.pdf"),
+        ("samtykke_IP-1.pdf", "Gi filen navnet <sak>_<dokument>.pdf"),
+        ("Kari Nordmann_samtykke.pdf", "kan ikke brukes som saksnøkkel"),
+        ("15876510089_samtykke.pdf", "ser ut som et fødselsnummer"),
+        ("signert/IP-7/skann0001.pdf", "Navnet sier ikke hvilket dokument"),
+        ("signert/IP-7/IP-8_samtykke.pdf", "men navnet sier saken IP-8"),
+    ],
+)
+def test_names_it_cannot_place_are_refused_with_a_fix(tmp_path, settings, relative, message):
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make_pdf(path)
+    result = process_file(path, settings)
+    assert result.status == "refused" and not result.made
+    text = " ".join(str(p) for p in result.problems)
+    assert message in text and "15876510089" not in text
+
+
+def test_bad_pdfs_are_refused(tmp_path, settings):
+    make_pdf(tmp_path / "IP-1_samtykke.pdf", encrypt=True)
+    make_pdf(tmp_path / "ok.pdf", pages=2)
+    data = (tmp_path / "ok.pdf").read_bytes()
+    (tmp_path / "IP-1_referat.pdf").write_bytes(data[: len(data) // 2])  # a copy cut short
+    (tmp_path / "IP-1_fullmakt.pdf").write_bytes(b"%PDF-1.7\nikke en pdf")
+    empty = pikepdf.new()
+    empty.save(tmp_path / "IP-1_innkalling.pdf")
+    owner_only = pikepdf.new()
+    owner_only.add_blank_page()
+    owner_only.save(
+        tmp_path / "IP-2_samtykke.pdf", encryption=pikepdf.Encryption(user="", owner="eier")
+    )
+    expected = {
+        "IP-1_samtykke.pdf": "låst med passord",
+        "IP-1_referat.pdf": "skadet eller ikke ferdig kopiert",
+        "IP-1_fullmakt.pdf": "skadet eller ikke ferdig kopiert",
+        "IP-1_innkalling.pdf": "ingen sider",
+        "IP-2_samtykke.pdf": "kryptert",
+    }
+    for name, message in expected.items():
+        result = process_file(tmp_path / name, settings)
+        assert result.status == "refused", name
+        assert message in str(result.problems[0]), (name, result.problems)
+    assert not settings.outbox.exists()
+
+
+def test_render_files_a_scan_with_the_date_and_scope_of_its_consent(tmp_path):
+    notes = yaml_input("samtykke", "IP-2026-0042").replace(
+        b"overforing_ved_flytting: false", b"overforing_ved_flytting: true"
+    )
+    (tmp_path / "samtykke.yaml").write_bytes(notes)
+    made = run_cli("render", "samtykke.yaml", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    scan = make_pdf(tmp_path / "IP-2026-0042_samtykke_signert.pdf", pages=3)
+    old = dt.datetime(2027, 3, 1).timestamp()
+    os.utime(scan, (old, old))  # the date comes from the rendered consent, not the file
+    result = run_cli("render", scan.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    target = tmp_path / "outbox" / "IP-2026-0042" / "signert" / "2026-12-03_samtykke_signert.pdf"
+    assert f"Laget: {target}" in result.stdout
+    assert target.read_bytes() == scan.read_bytes()
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) == 3
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        signed = [d for d in ledger.documents("IP-2026-0042") if d.origin == "signed"]
+        assert [(d.kind, d.date, d.covers_transfer) for d in signed] == [
+            ("samtykke", dt.date(2026, 12, 3), True)
+        ]
+        assert ledger.done_before(ledger.recent(1)[0].sha256).status == "signed"
+
+
+def test_a_second_scan_of_the_same_document_keeps_both(tmp_path, settings):
+    first = make_pdf(tmp_path / "IP-3_fullmakt_side1.pdf")
+    second = make_pdf(tmp_path / "IP-3_fullmakt_side2.pdf")
+    old = dt.datetime(2026, 10, 5, 12).timestamp()
+    for scan in (first, second):
+        os.utime(scan, (old, old))
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        one = process_file(first, settings, ledger=ledger)
+        two = process_file(second, settings, ledger=ledger)
+        again = process_file(first, settings, ledger=ledger)  # a restarted run: same place
+    folder = settings.outbox / "IP-3" / "signert"
+    assert one.documents == (folder / "2026-10-05_fullmakt_signert.pdf",)
+    assert two.documents == (folder / "2026-10-05_fullmakt_signert_2.pdf",)
+    assert again.documents == one.documents
+    # Without a fullmakt made by ipdocs, the date is the file's: said as a warning.
+    assert "05.10.2026" in str(one.warnings[0])
+
+
+def test_check_does_not_file(tmp_path):
+    make_pdf(tmp_path / "IP-4_referat.pdf")
+    result = run_cli("check", "IP-4_referat.pdf", cwd=tmp_path)
+    assert result.returncode == 0 and "I orden: IP-4_referat.pdf: referat for IP-4" in result.stdout
+    assert not (tmp_path / "outbox").exists()

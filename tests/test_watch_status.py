@@ -1,0 +1,57 @@
+"""`ipdocs status`, and the help of `ipdocs watch` and `ipdocs status`."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+from watchkit import yaml_input
+
+
+def test_status_shows_recent_work_and_open_failures(tmp_path):
+    (tmp_path / "inbox" / "feil").mkdir(parents=True)
+    (tmp_path / "innkalling.yaml").write_bytes(yaml_input("innkalling", "IP-2026-0042"))
+    bad = yaml_input("referat", "IP-2026-0043").replace(b"dato: 2026-12-03", b'dato: "33.12.2026"')
+    (tmp_path / "referat.yaml").write_bytes(bad)
+    (tmp_path / "inbox" / "feil" / "referat.yaml.feil.txt").write_text("rapport")
+    (tmp_path / "inbox" / "venter.yaml").write_text("x")
+    assert run_cli("render", "innkalling.yaml", "referat.yaml", cwd=tmp_path).returncode == 1
+    result = run_cli("status", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Siste 2 filer (nyeste først):" in out
+    assert "innkalling.yaml: laget → IP-2026-0042/2026-12-03_innkalling.docx" in out
+    assert "referat.yaml: avvist (1 feil)" in out
+    assert "Åpne feil (1): rett filen og legg den i innboksen igjen." in out
+    assert "feltet «mote.dato»" in out
+    assert "Rapport: inbox/feil/referat.yaml.feil.txt" in out
+    assert "I innboksen venter 1 fil." in out
+    # Fixed and made again: the failure is closed.
+    (tmp_path / "referat.yaml").write_bytes(yaml_input("referat", "IP-2026-0043"))
+    assert run_cli("render", "referat.yaml", cwd=tmp_path).returncode == 0
+    again = run_cli("status", "--antall", "1", cwd=tmp_path).stdout
+    assert "Siste 1 fil (nyeste først):" in again and "Ingen åpne feil." in again
+
+
+def test_status_before_anything_is_made(tmp_path):
+    result = run_cli("status", cwd=tmp_path)
+    assert result.returncode == 0 and "Ingenting er laget i outbox ennå." in result.stdout
+
+
+def test_watch_and_status_help_teach_in_norwegian(tmp_path):
+    main = run_cli("--help", cwd=tmp_path).stdout
+    assert "watch" in main and "status" in main
+    watch = run_cli("watch", "--help", cwd=tmp_path).stdout
+    for text in ("inbox/ferdig/", "inbox/feil/", ".feil.txt", "signert", "Eksempel:", "--ventetid"):
+        assert text in watch, text
+    assert "Eksempel:" in run_cli("status", "--help", cwd=tmp_path).stdout
+
+
+def test_watch_refuses_bad_options_in_norwegian(tmp_path):
+    result = run_cli("watch", "--interval", "0", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Ugyldig verdi for --interval: 0.0. Den må være minst 0.1." in result.stderr
+
+
+def test_watch_refuses_an_inbox_around_the_outbox(tmp_path):
+    result = run_cli("watch", "--inbox", ".", "--outbox", "outbox", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ikke den ene inni den andre" in result.stderr and "Traceback" not in result.stderr
