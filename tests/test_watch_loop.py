@@ -69,7 +69,7 @@ def test_a_hundred_files_at_once(tmp_path, mode):
     log = watcher.text()
     assert "Stoppet." in log
     if mode == "polling":
-        assert "ser etter nye filer hvert 0.2. sekund" in log
+        assert "ser etter nye filer hvert 0,2 sekund" in log
     check_batch(root, batch, [log])
 
 

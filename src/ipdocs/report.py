@@ -34,7 +34,7 @@ def refusal_report(result: Result, *, name: str) -> str:
     if result.made:
         head = (
             f"Noen av dokumentene i «{name}» ble laget, men {len(problems)} "
-            f"{'ting' if len(problems) != 1 else 'ting'} må rettes før resten kan lages."
+            "ting må rettes før resten kan lages."
         )
     else:
         head = f"Filen «{name}» ble ikke gjort om til dokumenter. Dette må rettes:"

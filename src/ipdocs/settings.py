@@ -97,15 +97,41 @@ def _from_toml(path: Path) -> dict:
     for key, name in (("inbox", "inbox"), ("outbox", "outbox"), ("templates", "maler")):
         if folders.get(name):
             values[key] = base / folders[name]
-    if "ventetid" in watch:
-        values["settle_seconds"] = float(watch["ventetid"])
-    if "intervall" in watch:
-        values["poll_interval"] = float(watch["intervall"])
-    if "gjennomgang" in watch:
-        values["rescan_seconds"] = float(watch["gjennomgang"])
-    if "pdf" in data.get("utdata", {}):
-        values["pdf"] = bool(data["utdata"]["pdf"])
-    for key in ("ics", "kalender"):
-        if key in data.get("utdata", {}):
-            values["ics"] = bool(data["utdata"][key])
+    for key, name in (
+        ("settle_seconds", "ventetid"),
+        ("poll_interval", "intervall"),
+        ("rescan_seconds", "gjennomgang"),
+    ):
+        if name in watch:
+            values[key] = _seconds(path, name, watch[name])
+    output = data.get("utdata", {})
+    for key, names in (("pdf", ("pdf",)), ("ics", ("ics", "kalender"))):
+        for name in names:
+            if name in output:
+                values[key] = _flag(path, name, output[name])
     return values
+
+
+def _seconds(path: Path, name: str, value: object) -> float:
+    """A number of seconds from the [overvaking] section; 0,5 and "0,5" are read too."""
+    try:
+        number = float(str(value).replace(",", ".")) if not isinstance(value, bool) else -1
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise ConfigError(
+            f"{path}: «{name}» må være et antall sekunder større enn 0, for eksempel "
+            f"{name} = 2 (ikke «{value}»)."
+        )
+    return number
+
+
+def _flag(path: Path, name: str, value: object) -> bool:
+    from .readers.values import parse_bool
+
+    try:
+        return parse_bool(value)
+    except ValueError:
+        raise ConfigError(
+            f"{path}: «{name}» må være true eller false (ja eller nei), ikke «{value}»."
+        ) from None

@@ -233,16 +233,16 @@ class Watcher:
             log.info("Innboksen er tilbake. Fortsetter.")
         elif not self._started:
             how = (
-                f"ser etter nye filer hvert {self.settings.poll_interval:g}. sekund"
+                f"ser etter nye filer hvert {_seconds(self.settings.poll_interval)}"
                 if self.polling
                 else "får beskjed om nye filer med en gang"
             )
             log.info(
-                "Følger med på innboksen %s (%s; en fil leses når den har vært uendret i %g s). "
+                "Følger med på innboksen %s (%s; en fil leses når den har vært uendret i %s). "
                 "Dokumentene legges i %s. Ferdige filer flyttes til %s/, filer med feil til %s/.",
                 self.folders.inbox,
                 how,
-                self.settings.settle_seconds,
+                _seconds(self.settings.settle_seconds),
                 self.outbox,
                 DONE,
                 FAILED,
@@ -554,3 +554,9 @@ def configure_logging(*, verbose: bool = False) -> None:
     quiet = logging.getLogger("watchdog")
     quiet.handlers[:] = [logging.NullHandler()]
     quiet.propagate = False
+
+
+def _seconds(value: float) -> str:
+    """0.5 → "0,5 sekund", 2 → "2 sekunder": Norwegian decimal comma."""
+    text = f"{value:g}".replace(".", ",")
+    return f"{text} sekund" if value <= 1 else f"{text} sekunder"
