@@ -178,7 +178,7 @@ def test_usage_errors(tmp_path):
         and "--grunn avslutning eller --grunn flytting" in no_reason.stderr
     )
     reason = run_cli("archive", CASE, "--grunn", "slutt", cwd=tmp_path)
-    assert reason.returncode == 2 and "Ugyldig verdi for --grunn: «slutt»" in reason.stderr
+    assert reason.returncode == 2 and "Ugyldig verdi for '--grunn': «slutt»" in reason.stderr
     fnr = run_cli("archive", "15876510089", "--grunn", "avslutning", cwd=tmp_path)
     assert fnr.returncode == 2 and "aldri et fødselsnummer" in fnr.stderr
     assert "15876510089" not in fnr.stdout + fnr.stderr

@@ -33,7 +33,7 @@ def test_help_is_norwegian_and_teaches(tmp_path):
 def test_usage_errors_exit_2_in_norwegian(tmp_path):
     result = run_cli("render", cwd=tmp_path)
     assert result.returncode == 2
-    assert "Feil: Mangler FIL" in result.stderr and "ipdocs render --help" in result.stderr
+    assert "Feil: Mangler 'FIL...'" in result.stderr and "ipdocs render --help" in result.stderr
     missing = run_cli("render", "finnes-ikke.yaml", cwd=tmp_path)
     assert missing.returncode == 2 and "Finner ikke «finnes-ikke.yaml»" in missing.stderr
     unknown = run_cli("lag", cwd=tmp_path)
@@ -178,3 +178,48 @@ def test_render_files_a_signed_scan_with_the_documents(tmp_path, pdf):
     assert "IP-2026-0042_samtykke_signert.pdf" in result.stdout
     signed = list((tmp_path / "outbox" / "IP-2026-0042" / "signert").glob("*.pdf"))
     assert len(signed) == 1
+
+
+def test_click_messages_are_norwegian_too(tmp_path):
+    (tmp_path / "fil.yaml").write_text("dokument: fullmakt\n", encoding="utf-8")
+    for args, expected in (
+        (("render", "--bogus", "fil.yaml"), "Ukjent valg «--bogus»"),
+        (("render", "--out", "fil.yaml", "fil.yaml"), "«fil.yaml» er en fil, ikke en mappe"),
+        (("batch", "--jobs", "0", "fil.yaml"), "0 går ikke: verdien må være fra 1 til 64."),
+        (("render", "fil.yaml", "--out"), "Valget «--out» må ha en verdi"),
+    ):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert expected in result.stderr, result.stderr
+        for english in ("No such", "Invalid value", "is a file", "requires", "range"):
+            assert english not in result.stderr
+
+
+def test_ipdocs_alone_shows_the_help_without_calling_it_an_error(tmp_path):
+    result = run_cli(cwd=tmp_path)
+    assert "Bruk: ipdocs" in result.stderr and "Kom i gang" in result.stderr
+    assert "Feil" not in result.stderr
+
+
+def test_a_fodselsnummer_in_a_file_name_is_not_repeated_and_the_user_is_told(tmp_path):
+    name = "Kari_15876510089.yaml"
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path / name)
+    result = run_cli("render", name, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "15876510089" not in result.stdout + result.stderr
+    assert "Filnavnet ser ut til å inneholde et fødselsnummer" in result.stdout
+    dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
+    assert "Kari_***********.yaml" in dump and "15876510089" not in dump
+
+
+def test_check_warns_like_render_about_a_closed_case_and_writes_nothing(tmp_path):
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
+    assert run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path).returncode == 0
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.close_case("IP-2026-0042", "avslutning")
+    ledger_file = default_path(tmp_path / "outbox")
+    before = ledger_file.read_bytes()
+    result = run_cli("check", "formats_fullmakt.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Saken IP-2026-0042 er avsluttet" in result.stdout
+    assert ledger_file.read_bytes() == before

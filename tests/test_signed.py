@@ -126,3 +126,15 @@ def test_check_does_not_file(tmp_path):
     result = run_cli("check", "IP-4_referat.pdf", cwd=tmp_path)
     assert result.returncode == 0 and "I orden: IP-4_referat.pdf: referat for IP-4" in result.stdout
     assert not (tmp_path / "outbox").exists()
+
+
+def test_a_scan_named_in_lower_case_joins_the_case_as_it_is_spelled(tmp_path):
+    (tmp_path / "samtykke.yaml").write_bytes(yaml_input("samtykke", "IP-2026-0042"))
+    assert run_cli("render", "samtykke.yaml", cwd=tmp_path).returncode == 0
+    make_pdf(tmp_path / "ip-2026-0042_samtykke_signert.pdf")
+    result = run_cli("render", "ip-2026-0042_samtykke_signert.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [".ipdocs", "IP-2026-0042"]
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        kinds = [(d.kind, d.origin) for d in ledger.documents("IP-2026-0042")]
+    assert ("samtykke", "signed") in kinds

@@ -65,3 +65,24 @@ def test_a_copy_is_kept_with_a_note_naming_the_first_file(tmp_path):
     note = (folders.done / "kopi.yaml.merknad.txt").read_text(encoding="utf-8")
     assert "samme innhold som «referat.yaml»" in note and "24.11.2026 kl. 10.15" in note
     assert "- IP-1/2026-12-03_referat.docx" in note
+
+
+def test_a_partly_made_workbook_report_keeps_the_warnings_of_the_rows_made(tmp_path):
+    folders, claim = _claim(tmp_path)
+    warning = Notice("En fastlege er invitert. Husk å bestille dobbelttime via legekontoret.")
+    problem = Problem("cellen Innkallinger!D3", "«31.02.2027» er ikke en dato som finnes.")
+    result = Result(claim.path, (_made("IP-1", [warning]),), (Refused("rad 3", (problem,)),))
+    file_result(claim, result, folders)
+    report = (folders.failed / "bok.xlsx.feil.txt").read_text(encoding="utf-8")
+    assert "Se også på dette:\n- rad 2: En fastlege er invitert." in report
+
+
+def test_a_fodselsnummer_in_the_file_name_stays_out_of_the_report_and_its_name(tmp_path):
+    folders, claim = _claim(tmp_path, "kari 158765-10089.yaml")
+    problem = Problem("feltet «sak»", "Feltet mangler eller er tomt.")
+    file_result(claim, Result(claim.path, (), (Refused("", (problem,)),)), folders)
+    [report] = folders.failed.glob("*.feil.txt")
+    assert report.name == "kari ***********.yaml.feil.txt"
+    text = report.read_text(encoding="utf-8")
+    assert "10089" not in text and "fødselsnummer" in text  # and it says to rename the file
+    assert (folders.failed / "kari 158765-10089.yaml").read_bytes() == b"original"  # kept as is

@@ -48,7 +48,7 @@ def test_watch_and_status_help_teach_in_norwegian(tmp_path):
 def test_watch_refuses_bad_options_in_norwegian(tmp_path):
     result = run_cli("watch", "--interval", "0", cwd=tmp_path)
     assert result.returncode == 2
-    assert "Ugyldig verdi for --interval: 0.0. Den må være minst 0.1." in result.stderr
+    assert "0.0 går ikke: verdien må være minst 0,1." in result.stderr
 
 
 def test_watch_refuses_an_inbox_around_the_outbox(tmp_path):

@@ -12,7 +12,6 @@ Problem naming the file, and a bundle that cannot be PDF/A names the documents t
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -30,6 +29,10 @@ from . import __version__, cover
 from .errors import ArchiveError, InputError, IpdocsError, Problem
 
 PDFA_FLAVOUR = "2b"
+
+# fontTools logs (in English) about font tables while pikepdf.pdfa reads fonts: nothing a
+# coordinator can act on. Nothing else in ipdocs uses fontTools.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 
@@ -367,24 +370,11 @@ def _save(out: pikepdf.Pdf, parts, *, pdfa: bool) -> bytes:
     import pikepdf.pdfa  # optional extras (pikepdf[pdfa]): loaded only when asked for
 
     _drop_slideshow(out.pages)
-    with _quiet_font_checks():
-        try:
-            pikepdf.pdfa.save(out, buffer, PDFA_FLAVOUR)
-        except pikepdf.pdfa.PdfaError as exc:
-            raise _not_pdfa(parts, exc.report) from None
-    return buffer.getvalue()
-
-
-@contextlib.contextmanager
-def _quiet_font_checks():
-    """fontTools logs about font tables while pikepdf.pdfa reads fonts; nobody can act on it."""
-    logger = logging.getLogger("fontTools")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
     try:
-        yield
-    finally:
-        logger.setLevel(level)
+        pikepdf.pdfa.save(out, buffer, PDFA_FLAVOUR)
+    except pikepdf.pdfa.PdfaError as exc:
+        raise _not_pdfa(parts, exc.report) from None
+    return buffer.getvalue()
 
 
 def _not_pdfa(parts, report) -> IpdocsError:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, skeletons
+from . import __version__, _click_nb, skeletons
 from .errors import ExitCode, InputError, IpdocsError, redact
 from .ledger import Ledger
 from .settings import CONFIG_NAME, Settings, bundled_templates
@@ -75,43 +75,18 @@ class _Group(click.Group):
 
 _Group.group_class = _Group
 
-_USAGE_TRANSLATIONS = [
-    (r"No such option: (\S+)", r"Ukjent valg: \1."),
-    (r"No such command '([^']+)'\.", r"Ukjent kommando «\1»."),
-    (r"Missing argument '([^']+)'\.", r"Mangler \1."),
-    (r"Missing option '([^']+)'\.", r"Mangler valget \1."),
-    (r"Got unexpected extra arguments? \((.*)\)", r"For mange argumenter: \1."),
-    (r"Option '([^']+)' requires an argument\.", r"Valget \1 må ha en verdi."),
-    (
-        r"Invalid value for '([^']+)': '([^']+)' is not one of (.*)\.",
-        r"Ugyldig verdi for \1: «\2». Velg en av \3.",
-    ),
-    (
-        r"Invalid value for '([^']+)': (File|Path|Directory) '([^']+)' does not exist\.",
-        r"Finner ikke «\3» (\1).",
-    ),
-    (
-        r"Invalid value for '([^']+)': (\S+) is not in the range x>=([\d.]+)\.",
-        r"Ugyldig verdi for \1: \2. Den må være minst \3.",
-    ),
-    (r"Invalid value for '([^']+)': (.*)", r"Ugyldig verdi for \1: \2"),
-]
-
-
-def _translate_usage(message: str) -> str:
-    for pattern, replacement in _USAGE_TRANSLATIONS:
-        if re.search(pattern, message):
-            return re.sub(pattern, replacement, message)
-    return message
-
 
 def main() -> None:
     """Entry point: run the command, map every outcome to an exit code."""
+    _click_nb.install()
     try:
         code = cli.main(prog_name="ipdocs", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message(), err=True)  # `ipdocs` alone: the help, not an error
+        code = ExitCode.usage
     except click.exceptions.UsageError as exc:
         name = exc.ctx.command_path if exc.ctx else "ipdocs"
-        click.echo(f"Feil: {_translate_usage(exc.format_message())}", err=True)
+        click.echo(f"Feil: {redact(exc.format_message())}", err=True)
         click.echo(f"Skriv «{name} --help» for hjelp.", err=True)
         code = ExitCode.usage
     except click.exceptions.Abort:
@@ -160,7 +135,7 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 def _echo_result(result: Result, *, checking: bool) -> None:
     from .report import problem_lines, warning_lines
 
-    name = result.source.name
+    name = redact(result.source.name)
     for made in result.made:
         label = f" ({made.label})" if made.label else ""
         if checking:
@@ -187,9 +162,11 @@ def _run_files(
         raise click.UsageError("Fant ingen filer å lese.")
     made = refused = 0
     # Rendering records every input and document in the ledger (the archive bundle reads it);
-    # checking writes nothing at all.
+    # checking only reads it (closed cases, the consent a signed scan copies) and writes nothing.
     with contextlib.ExitStack() as stack:
-        ledger = stack.enter_context(Ledger.for_outbox(settings.outbox)) if write else None
+        ledger = Ledger.for_outbox(settings.outbox) if write else Ledger.existing(settings.outbox)
+        if ledger is not None:
+            stack.enter_context(ledger)
         # One run for all the files: with PDF on, one LibreOffice converts every document.
         run = (
             stack.enter_context(Run(settings, ledger=ledger, jobs=default_jobs()))
@@ -622,7 +599,7 @@ def _echo_batch(result: Result) -> None:
     for line in warning_lines(result):
         click.echo(f"Advarsel: {line}")
     if result.refused:
-        click.echo(f"Ikke laget, må rettes i {result.source.name}:")
+        click.echo(f"Ikke laget, må rettes i {redact(result.source.name)}:")
         for line in problem_lines(result):
             click.echo(f"  - {line}")
     made, refused = len(result.made), len(result.refused)

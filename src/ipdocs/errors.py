@@ -17,8 +17,9 @@ import enum
 import re
 from dataclasses import dataclass
 
-# Any 11-digit run, with or without a space after the date part, looks like a fødselsnummer.
-_FNR_LIKE = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
+# Any 11-digit run, written whole or split after the date part by a space, `-` or `:` (the
+# forms ipdocs accepts as a fødselsnummer), looks like one.
+_FNR_LIKE = re.compile(r"(?<!\d)\d{6}[\s:-]?\d{5}(?!\d)")
 
 
 def redact(text: str) -> str:

@@ -84,9 +84,20 @@ def default_path(outbox: Path) -> Path:
 
 
 class Ledger:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, readonly: bool = False):
         self.path = path
+        if readonly:
+            # `ipdocs check` reads what was made before (closed cases, the consent a scan is a
+            # copy of) and writes nothing.
+            self._db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=30,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         # One connection per Ledger; autocommit mode, each write its own short transaction.
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -96,6 +107,12 @@ class Ledger:
     @classmethod
     def for_outbox(cls, outbox: Path) -> Ledger:
         return cls(default_path(outbox))
+
+    @classmethod
+    def existing(cls, outbox: Path) -> Ledger | None:
+        """The outbox's ledger opened read-only, or None when nothing was made there yet."""
+        path = default_path(outbox)
+        return cls(path, readonly=True) if path.is_file() else None
 
     def close(self) -> None:
         self._db.close()
@@ -118,7 +135,7 @@ class Ledger:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     result.sha256 or "",
-                    result.source.name,
+                    redact(result.source.name),
                     result.status,
                     now,
                     json.dumps([str(p) for p in result.documents]),
@@ -162,7 +179,7 @@ class Ledger:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'signed', ?, ?)",
-                (sha256, name, now, json.dumps([str(path)])),
+                (sha256, redact(name), now, json.dumps([str(path)])),
             )
             self._upsert_document(case, kind, date, path, "signed", sha256, covers_transfer, now)
 
@@ -171,7 +188,7 @@ class Ledger:
         with self._db:
             self._db.execute(
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'duplicate', ?, ?)",
-                (sha256, name, _now(), json.dumps(of.outputs)),
+                (sha256, redact(name), _now(), json.dumps(of.outputs)),
             )
 
     def _upsert_document(
@@ -204,6 +221,14 @@ class Ledger:
             )
 
     # --- reading ----------------------------------------------------------------------
+
+    def case_spelled(self, case: str) -> str:
+        """The case key as the case's documents spell it (IP-2026-0042 for a scan named
+        ip-2026-0042_…); the key itself when the ledger has no such case."""
+        row = self._db.execute(
+            "SELECT sak FROM documents WHERE sak = ? COLLATE NOCASE ORDER BY id LIMIT 1", (case,)
+        ).fetchone()
+        return row[0] if row else case
 
     def is_closed(self, case: str) -> bool:
         row = self._db.execute("SELECT closed_at FROM cases WHERE sak = ?", (case,)).fetchone()

@@ -20,8 +20,16 @@ def problem_lines(result: Result) -> list[str]:
     return lines
 
 
+NAME_WARNING = (
+    "Filnavnet ser ut til å inneholde et fødselsnummer. Et fødselsnummer skal ikke stå i et "
+    "filnavn: gi filen et nytt navn, for eksempel med saken og dokumentet (IP-2026-0042_referat)."
+)
+
+
 def warning_lines(result: Result) -> list[str]:
     lines = []
+    if redact(result.source.name) != result.source.name:
+        lines.append(NAME_WARNING)
     for made in result.made:
         for warning in made.warnings:
             lines.append(redact(f"{_label(made.label)}{warning}"))
@@ -37,13 +45,17 @@ def refusal_report(result: Result, *, name: str) -> str:
             "ting må rettes før resten kan lages."
         )
     else:
-        head = f"Filen «{name}» ble ikke gjort om til dokumenter. Dette må rettes:"
+        what = "tatt imot" if name.lower().endswith(".pdf") else "gjort om til dokumenter"
+        head = f"Filen «{name}» ble ikke {what}. Dette må rettes:"
     body = "\n".join(f"{i}. {line}" for i, line in enumerate(problems, start=1))
     made = ""
     if result.made:
         made = "\n\nDisse ble laget:\n" + "\n".join(
             f"- {_label(m.label)}{m.kind} for {m.case}" for m in result.made
         )
+    warnings = warning_lines(result)
+    if warnings:
+        made += "\n\nSe også på dette:\n" + "\n".join(f"- {w}" for w in warnings)
     tail = (
         "\n\nRett feilene i filen og legg den i innboksen på nytt. Den gamle filen og denne "
         "rapporten kan du slette når du er ferdig.\n"

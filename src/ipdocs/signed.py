@@ -18,6 +18,7 @@ date, else the newest of the case.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -75,6 +76,10 @@ def process_signed(
         )
         return Result(path, (), (Refused("", (problem,)),))
 
+    if ledger is not None:
+        # Scanners and people type names in lower case; the scan belongs to the case as it is
+        # spelled, not to a second case (which on a Windows share would be the same folder).
+        identity = dataclasses.replace(identity, case=ledger.case_spelled(identity.case))
     documents = ledger.documents(identity.case) if ledger is not None else []
     date, notices = _document_date(identity, documents, path)
     transfer = None

@@ -458,7 +458,9 @@ class Watcher:
         for made in result.made:
             label = f", {made.label}" if made.label else ""
             warnings = len(made.warnings)
-            extra = f", {warnings} advarsel{'er' if warnings != 1 else ''}" if warnings else ""
+            extra = (
+                f", {warnings} {'advarsel' if warnings == 1 else 'advarsler'}" if warnings else ""
+            )
             if result.source.suffix.lower() == ".pdf":
                 log.info(
                     "Signert %s for %s lagt i %s/%s/ (fil %s%s).",

@@ -100,7 +100,9 @@ def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -
     target = place(claim.path, folder, claim.rel, keep_source=True)
     if note is not None:
         # Not flushed to disk: the original beside it is what must survive a power cut.
-        publish(redact(note).encode("utf-8"), target.with_name(target.name + suffix), sync=False)
+        # The report's own name never repeats a fødselsnummer the file's name may hold.
+        report = target.with_name(redact(target.name) + suffix)
+        publish(redact(note).encode("utf-8"), report, sync=False)
     claim.path.unlink(missing_ok=True)
     return target
 

@@ -69,7 +69,7 @@ def _what(row: InputRow, outbox: Path) -> str:
     if row.status in ("refused", "partial") and row.problems:
         text += f" ({len(row.problems)} feil)"
     if row.warnings:
-        text += f" ({len(row.warnings)} advarsel{'er' if len(row.warnings) != 1 else ''})"
+        text += f" ({len(row.warnings)} {'advarsel' if len(row.warnings) == 1 else 'advarsler'})"
     return text
 
 
