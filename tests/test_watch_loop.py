@@ -148,7 +148,9 @@ def test_the_inbox_removed_and_recreated_while_watching(tmp_path, mode):
     inbox = root / "inbox"
     watcher = WatcherProcess(root, *MODES[mode]).started()
     (inbox / "a.yaml").write_bytes(yaml_input("innkalling", "IP-V-001"))
-    wait_until(lambda: (inbox / "ferdig" / "a.yaml").is_file(), timeout=30, what="first file")
+    # The log line comes after the file and its note are in ferdig/: removing the inbox any
+    # earlier races the note being written (the test's rmtree, not the watcher, then fails).
+    watcher.wait_for("Laget innkalling for IP-V-001")
     shutil.rmtree(inbox)  # the share goes away
     watcher.wait_for("er borte")
     inbox.mkdir()  # … and comes back, as a new folder
