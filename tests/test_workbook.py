@@ -264,3 +264,23 @@ def test_every_problem_in_a_workbook_names_its_sheet_and_cell(tmp_path):
 def test_a_missing_participants_sheet_is_named(tmp_path):
     text = problems(read_one(workbook(tmp_path, sheets={})))
     assert "arket «Deltakere»: Feltet mangler eller er tomt." in text
+
+
+def test_missing_rows_are_each_named_with_their_own_advice(tmp_path):
+    rows = [("dokument", "innkalling"), ("sak", "IP-2026-0042"), ("koordinator_telefon", "4")]
+    sheets = {"Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege")]}
+    assert [str(p) for p in read_one(workbook(tmp_path, rows=rows, sheets=sheets)).problems] == [
+        "arket «Møte», feltet «dato»: Feltet mangler eller er tomt. Skriv datoen for møtet, for "
+        "eksempel 03.12.2026.",
+        "arket «Møte», feltet «fra»: Feltet mangler eller er tomt. Skriv når møtet begynner, for "
+        "eksempel 09:00.",
+        "arket «Møte», feltet «til»: Feltet mangler eller er tomt. Skriv når møtet slutter, for "
+        "eksempel 10:30.",
+        "arket «Møte», feltet «sted»: Feltet mangler eller er tomt. Skriv hvor møtet er.",
+        "arket «Møte», feltet «bruker»: Feltet mangler eller er tomt. Skriv navnet på personen "
+        "det gjelder.",
+        "arket «Møte», feltet «koordinator»: Feltet mangler eller er tomt. Skriv navnet på "
+        "koordinatoren.",
+        "arket «Saksliste»: Feltet mangler eller er tomt. Skriv sakene som skal tas opp på "
+        "møtet, minst én.",
+    ]

@@ -411,7 +411,9 @@ class _Obj:
         ]
 
     def obj(self, key: str, known: frozenset[str], *, required: bool = True) -> _Obj:
-        absent = required and not self.has(key)
+        # A missing block is reported once, with its fields. A spreadsheet has no blocks, only
+        # rows (`bruker`, `dato`, …): there each missing row is named with its own advice.
+        absent = required and not self.has(key) and self.ctx.source.style != "cell"
         if absent:
             self.missing(key, _fields_hint(known))
         return _Obj(self.ctx, self.path + (key,), self.values.get(key), known, absent=absent)

@@ -76,23 +76,18 @@ class WorkbookSource(Source):
     def where(self, path: Path_) -> str:
         if path in self.cells:
             return self.cells[path]
-        if path and path[0] in LIST_SHEETS:
+        if path and path[0] in _SHEET_NAMES:
             return self._in_list_sheet(path)
         if path in self.fields:
             return f"arket «{self.sheet_title}», feltet «{shown(self.fields[path])}»"
         for size in range(len(path) - 1, 0, -1):  # something inside one cell's value
             if path[:size] in self.cells:
                 return self.cells[path[:size]]
-        names = [
-            shown(n) for n, field in MEETING_FIELDS.items() if path and field[: len(path)] == path
-        ]
-        if names:
-            return f"arket «{self.sheet_title}», feltene «" + "», «".join(names) + "»"
         return f"arket «{self.sheet_title}», {describe(path)}"
 
     def _in_list_sheet(self, path: Path_) -> str:
         text = f"arket «{self.sheets.get(str(path[0]), _SHEET_NAMES[str(path[0])])}»"
-        row = self.rows.get(path[:2]) if len(path) >= 2 else None  # type: ignore[arg-type]
+        row = self.rows.get(path[:2]) if len(path) >= 2 else None
         if row is not None:
             text += f", rad {row}"
         if len(path) >= 3:
