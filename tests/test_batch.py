@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pytest
 from conftest import docx_text, run_cli
 
 from ipdocs import readers
@@ -12,6 +13,10 @@ from ipdocs.readers.batch import REQUIRED
 
 TODAY = dt.date(2026, 11, 24)
 HEADER = list(REQUIRED)
+# Tests that run the real command (today's date) say when the invitations were sent: a meeting
+# before the day an invitation is sent is refused, and these meetings are in December 2026.
+SENT = "23.11.2026"
+SENT_HEADER = HEADER + ["sendt"]
 
 
 def workbook(path, header, rows, sheet="Innkallinger"):
@@ -44,6 +49,7 @@ def row(**values):
         "koordinator_telefon": "400 31 579",
         "deltakere": "Per Olsen (Fastlege); Line Berg (Fysioterapeut)",
         "saksliste": "Status; Søknad om avlastning",
+        "sendt": SENT,
     }
     return base | values
 
@@ -62,6 +68,7 @@ def test_a_mixed_workbook_makes_every_good_row_and_names_the_bad_cells(tmp_path)
         "Koordinator",
         "Koordinator_Telefon",
         "Deltakere",
+        "Sendt",
     ]
     rows = [
         row(sak="IP-1", dato=dt.datetime(2026, 12, 3), fra=dt.time(9, 0), til=dt.time(10, 30)),
@@ -133,13 +140,13 @@ def _csv_rows_path(folder):
 def test_csv_as_norwegian_excel_saves_it(tmp_path):
     # «CSV (semikolondelt)» from Norwegian Excel: Windows-1252, ; between cells, CRLF.
     lines = [
-        ";".join(h.upper() if i % 2 else h for i, h in enumerate(HEADER)),
+        ";".join(h.upper() if i % 2 else h for i, h in enumerate(SENT_HEADER)),
         "IP-2026-0042;Kåre Ødegård;03.12.2026;09:00;10:30;Rådhuset, møterom 2;arabisk;"
-        'Ola Hansen;400 31 579;Per Olsen (Fastlege);"Status; Søknad"',
-        ";;;;;;;;;;",
+        f'Ola Hansen;400 31 579;Per Olsen (Fastlege);"Status; Søknad";{SENT}',
+        ";;;;;;;;;;;",
         "IP-2026-0043;Åsa Ærø;3.12.2026;kl. 12.00;13.00;Helsehuset;;Ola Hansen;400 31 579;"
-        "Line Berg (Fysioterapeut);Status",
-        "IP-2026-0044;Per;03.12.2026;14:00;13:00;Helsehuset;;Ola Hansen;400 31 579;A (B);C",
+        f"Line Berg (Fysioterapeut);Status;{SENT}",
+        f"IP-2026-0044;Per;03.12.2026;14:00;13:00;Helsehuset;;Ola Hansen;400 31 579;A (B);C;{SENT}",
     ]
     (tmp_path / "fra_excel.csv").write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
     result = run_cli("batch", "fra_excel.csv", cwd=tmp_path)
@@ -183,7 +190,7 @@ def test_unknown_or_missing_columns_refuse_the_file_and_say_where(tmp_path):
 
 def test_two_rows_for_the_same_meeting_are_not_written_over_each_other(tmp_path):
     rows = [list(row(bruker="Første").values()), list(row(bruker="Andre").values())]
-    workbook(tmp_path / "dobbel.xlsx", HEADER, rows)
+    workbook(tmp_path / "dobbel.xlsx", SENT_HEADER, rows)
     result = run_cli("batch", "dobbel.xlsx", "--no-ics", cwd=tmp_path)
     assert result.returncode == 1
     assert (
@@ -198,7 +205,7 @@ def test_parallel_jobs_make_the_same_documents(tmp_path):
         list(row(sak=f"IP-{i}", bruker=f"Person {i}", dato=dt.datetime(2026, 12, 1 + i)).values())
         for i in range(10)
     ]
-    workbook(tmp_path / "ti.xlsx", HEADER, rows)
+    workbook(tmp_path / "ti.xlsx", SENT_HEADER, rows)
     result = run_cli("batch", "ti.xlsx", "--jobs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Ferdig: 10 innkallinger laget" in result.stdout
@@ -230,3 +237,116 @@ def test_skeleton_batch_workbook_is_ready_to_fill_and_renders(tmp_path):
     made = run_cli("batch", "innkallinger.xlsx", cwd=tmp_path)
     assert made.returncode == 0, made.stdout + made.stderr
     assert "Ferdig: 1 innkalling laget" in made.stdout
+
+
+# --- cells: advice for a cell, dates and times kept apart ------------------------------------
+
+
+def read_rows(tmp_path, *rows):
+    path = workbook(tmp_path / "rader.xlsx", SENT_HEADER, [list(r.values()) for r in rows])
+    return {e.label: e for e in readers.read(path, today=TODAY)}
+
+
+def problem_text(entry) -> str:
+    return "\n".join(str(p) for p in entry.problems)
+
+
+def test_interpreter_yes_in_a_cell_gets_advice_for_a_cell(tmp_path):
+    entries = read_rows(tmp_path, row(tolk="ja"), row(sak="IP-2", tolk=True))
+    for label, cell in (("rad 2", "G2"), ("rad 3", "G3")):
+        assert problem_text(entries[label]) == (
+            f"cellen Innkallinger!{cell} (kolonnen «tolk»): Det står at det skal være tolk, men "
+            "ikke hvilket språk. Skriv språket i cellen, for eksempel arabisk. La cellen stå tom "
+            "når det ikke skal være tolk."
+        )
+
+
+def test_a_date_cell_in_a_time_column_is_refused_not_read_as_midnight(tmp_path):
+    entries = read_rows(tmp_path, row(fra=dt.datetime(2026, 12, 3)))
+    assert problem_text(entries["rad 2"]) == (
+        "cellen Innkallinger!D2 (kolonnen «fra»): «03.12.2026» er en dato, ikke et klokkeslett. "
+        "Skriv klokkeslettet som 09:00, 09.00 eller kl. 09.00."
+    )
+
+
+def test_time_cells_with_and_without_excels_day_zero_are_read(tmp_path):
+    entries = read_rows(
+        tmp_path,
+        row(fra=dt.datetime(1899, 12, 30, 9, 0), til=dt.datetime(2026, 12, 3, 10, 30)),
+    )
+    meeting = entries["rad 2"].document.meeting
+    assert (meeting.starts_at, meeting.ends_at) == (dt.time(9, 0), dt.time(10, 30))
+
+
+def test_a_time_cell_in_the_date_column_is_refused(tmp_path):
+    entries = read_rows(tmp_path, row(dato=dt.time(9, 0)))
+    assert "cellen Innkallinger!C2 (kolonnen «dato»): «09:00» er et klokkeslett, ikke en dato." in (
+        problem_text(entries["rad 2"])
+    )
+
+
+def test_a_past_meeting_in_a_row_is_refused_naming_its_cell(tmp_path):
+    entries = read_rows(tmp_path, row(dato="05.11.2026", sendt=None))
+    assert problem_text(entries["rad 2"]).startswith(
+        "cellen Innkallinger!C2 (kolonnen «dato»): Møtet var 05.11.2026, før i dag (24.11.2026)."
+    )
+
+
+# --- files that are not CSV from Excel -------------------------------------------------------
+
+
+def csv_rows() -> str:
+    return (
+        ";".join(SENT_HEADER)
+        + "\r\n"
+        + "IP-7;Søren Åberg;03.12.2026;09:00;10:00;Rådhuset;;Ola Hansen;400 31 579;"
+        + f"Per Olsen (Fastlege);Status;{SENT}\r\n"
+    )
+
+
+NOT_CSV = (
+    "filen: Filen ser ikke ut som en CSV-fil lagret fra Excel: den inneholder tegn som ikke er "
+    "tekst. Åpne arket i Excel og velg Lagre som → «CSV UTF-8 (kommadelt)» eller "
+    "«CSV (semikolondelt)». Eller bruk Excel-filen (.xlsx) direkte."
+)
+
+
+def test_garbage_bytes_get_one_clear_message(tmp_path):
+    # Bytes that decode as Windows-1252 but hold control characters, as random data does.
+    (tmp_path / "rot.csv").write_bytes(bytes(range(256)) * 3)
+    result = run_cli("batch", "rot.csv", cwd=tmp_path)
+    assert result.returncode == 1
+    assert NOT_CSV in result.stdout
+    assert "ukjent kolonne" not in result.stdout and "er tom" not in result.stdout
+
+
+def test_utf16_without_a_byte_order_mark_is_not_csv(tmp_path):
+    (tmp_path / "u.csv").write_bytes(csv_rows().encode("utf-16-le"))
+    with pytest.raises(readers.InputError) as info:
+        readers.read(tmp_path / "u.csv", today=TODAY)
+    assert str(info.value) == NOT_CSV
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_unicode_text_from_excel_is_read(tmp_path, delimiter):
+    """Excel's «Unicode-tekst»: UTF-16 with a byte-order mark, tab between cells."""
+    (tmp_path / "u.csv").write_bytes(csv_rows().replace(";", delimiter).encode("utf-16"))
+    [entry] = readers.read(tmp_path / "u.csv", today=TODAY)
+    assert entry.problems == () and entry.document.person.name == "Søren Åberg"
+
+
+def test_a_workbook_named_csv_is_told_to_be_xlsx(tmp_path):
+    workbook(tmp_path / "ark.csv", SENT_HEADER, [list(row().values())])
+    with pytest.raises(readers.InputError, match=r"Excel-arbeidsbok \(\.xlsx\) med endelsen \.csv"):
+        readers.read(tmp_path / "ark.csv", today=TODAY)
+
+
+def test_text_without_any_known_column_gets_one_message(tmp_path):
+    (tmp_path / "brev.csv").write_text("Hei alle sammen;hilsen Ola\nDette er et brev\n", "utf-8")
+    with pytest.raises(readers.InputError) as info:
+        readers.read(tmp_path / "brev.csv", today=TODAY)
+    assert [str(p) for p in info.value.problems] == [
+        "filen, rad 1: Første rad skal ha kolonnenavnene, men ingen av dem er kjent. Skriv "
+        "kolonnenavnene i rad 1: sak, bruker, dato, fra, til, sted, tolk, koordinator, "
+        "koordinator_telefon, deltakere, saksliste. Lag en mal med «ipdocs skeleton batch --xlsx»."
+    ]

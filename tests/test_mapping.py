@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -167,8 +169,11 @@ def test_stray_field_is_pointed_to_its_object(tmp_path):
 
 def test_a_key_written_twice_with_and_without_ae_o_aa(tmp_path):
     text = (DATA / "formats_referat.yaml").read_text(encoding="utf-8") + "maal: [Noe annet]\n"
-    entry = read_one(write(tmp_path, text))
-    assert "to ganger" in messages(entry)
+    with pytest.raises(readers.InputError) as info:
+        read_one(write(tmp_path, text))
+    assert "linje 27, feltet «mål»: Feltet står to ganger (første gang på linje 16)." in str(
+        info.value
+    )
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
@@ -183,9 +188,47 @@ def test_all_problems_are_reported_at_once(tmp_path):
 # --- sak --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sak", ["IP 2026", "IP/2026", "../etc", "x" * 41, "ip.2026"])
+@pytest.mark.parametrize(
+    "sak", ["IP 2026", "IP/2026", "../etc", "x" * 41, "ip.2026", "..", "IP-1.", "IP-1\\", "IP:1"]
+)
 def test_sak_may_only_hold_letters_digits_dash_underscore(tmp_path, sak):
     refused_with(tmp_path, example("fullmakt") | {"sak": sak}, "«sak»", "bokstaver, tall, - og _")
+
+
+@pytest.mark.parametrize("sak", ["IP-Kárášjohka", "Čáhcesuolu_7", "IP-Ŋ-2026", "ИП-1", "x" * 40])
+def test_sak_may_hold_letters_of_any_alphabet(tmp_path, sak):
+    entry = read_one(write(tmp_path, json.dumps(example("fullmakt") | {"sak": sak}), "s.json"))
+    assert entry.problems == () and entry.document.case == sak
+
+
+def test_sak_written_with_combining_accents_is_the_same_folder(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "IP-Kárášjohka")  # as macOS may write it
+    assert decomposed != "IP-Kárášjohka"
+    entry = read_one(
+        write(tmp_path, json.dumps(example("fullmakt") | {"sak": decomposed}), "s.json")
+    )
+    assert entry.document.case == "IP-Kárášjohka"
+
+
+def test_spaces_around_sak_are_not_part_of_the_folder(tmp_path):
+    entry = read_one(write(tmp_path, json.dumps(example("fullmakt") | {"sak": " IP-1 "}), "s.json"))
+    assert entry.document.case == "IP-1"
+
+
+@pytest.mark.parametrize("sak", ["CON", "con", "Prn", "AUX", "NUL", "COM1", "com9", "LPT3", "COM²"])
+def test_sak_may_not_be_a_name_windows_keeps_for_itself(tmp_path, sak):
+    refused_with(
+        tmp_path,
+        example("fullmakt") | {"sak": sak},
+        f"feltet «sak»: «{sak}» kan ikke brukes som saksnøkkel. Saksnøkkelen blir navnet på en "
+        "mappe, og Windows bruker dette navnet til noe annet.",
+    )
+
+
+@pytest.mark.parametrize("sak", ["CON-1", "COMX", "LPT10", "NULL", "AUXILIARY"])
+def test_names_that_only_start_like_a_windows_name_are_fine(tmp_path, sak):
+    entry = read_one(write(tmp_path, json.dumps(example("fullmakt") | {"sak": sak}), "s.json"))
+    assert entry.problems == ()
 
 
 def test_sak_must_not_be_a_fodselsnummer(tmp_path):
@@ -388,3 +431,257 @@ def test_a_missing_block_is_reported_once_not_field_by_field(tmp_path):
 def test_empty_file(tmp_path):
     entry = read_one(write(tmp_path, "# bare en kommentar\n"))
     assert "Filen er tom." in messages(entry)
+
+
+# --- values of the wrong kind are refused, never printed as Python text ----------------------
+
+
+def yaml_refused(tmp_path: Path, kind: str, old: str, new: str) -> str:
+    text = (DATA / f"formats_{kind}.yaml").read_text(encoding="utf-8")
+    assert old in text
+    entry = read_one(write(tmp_path, text.replace(old, new)))
+    assert entry.document is None, "expected the input to be refused"
+    return messages(entry)
+
+
+@pytest.mark.parametrize(
+    "kind, old, new, expected",
+    [
+        (
+            "innkalling",
+            "  - Status siden forrige møte\n  - Søknad om avlastning",
+            "  - {punkt: Status}\n  - [a, b]",
+            "saksliste nr. 1: Her skal det stå én tekst, men det står flere felt. "
+            "Skriv ett punkt per linje, med «- » foran.\n"
+            "saksliste nr. 2: Her skal det stå én tekst, men det står en liste. "
+            "Skriv ett punkt per linje, med «- » foran.",
+        ),
+        (
+            "innkalling",
+            "sted: Rådhuset, møterom 2",
+            "sted: true",
+            "feltet «mote.sted»: Her skal det stå en tekst, men det står «true».",
+        ),
+        (
+            "innkalling",
+            "tolk:                               # optional; omit or `tolk: false` for none\n"
+            "    sprak: arabisk",
+            "tolk: [arabisk]",
+            "feltet «mote.tolk»: Her skal det stå språket tolken skal tolke til, men det står en "
+            "liste. Skriv språket, for eksempel «tolk: arabisk».",
+        ),
+        (
+            "samtykke",
+            "gjelder: [ansvarsgruppe, individuell plan]",
+            "gjelder: {ansvarsgruppe: true, individuell plan: true}",
+            "feltet «gjelder»: Her skal det stå en liste med tekst, men det står flere felt. "
+            "Skriv ett punkt per linje, med «- » foran.",
+        ),
+        (
+            "samtykke",
+            "mottakere: [Fastlege Per Olsen, NAV Selbu, Fysioterapitjenesten]",
+            "mottakere: [[NAV, Fastlege]]",
+            "mottakere nr. 1: Her skal det stå én tekst, men det står en liste.",
+        ),
+        (
+            "referat",
+            "  - {tiltak: Søke om avlastning, ansvar: Koordinator, frist: 2027-01-15}",
+            "  - [Søke om avlastning, Koordinator, 2027-01-15]",
+            "tiltak nr. 1: Her skal det stå ett tiltak med tiltak, ansvar og frist, men det står "
+            "en liste. Skriv hvert tiltak på en egen linje med «- » foran",
+        ),
+        (
+            "fullmakt",
+            "gjelder: NAV trygd",
+            "gjelder: [NAV trygd, NAV hjelpemidler]",
+            "feltet «gjelder»: Her skal det stå en tekst, men det står en liste.",
+        ),
+        (
+            "fullmakt",
+            "til: 23.01.2010",
+            "til: [23.01.2010]",
+            "feltet «til»: Her skal det stå én dato, men det står en liste.",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_says_what_is_expected(tmp_path, kind, old, new, expected):
+    text = yaml_refused(tmp_path, kind, old, new)
+    assert expected in text
+    assert "{'" not in text and "['" not in text and "True" not in text
+
+
+def test_participants_written_as_one_object_are_refused_not_a_person_named_by_python(tmp_path):
+    old = (
+        "  - navn: Per Olsen\n    rolle: Fastlege\n  - navn: Line Berg\n"
+        "    rolle: Fysioterapeut\n    fast: false"
+    )
+    text = yaml_refused(tmp_path, "innkalling", old, "  navn: Per Olsen\n  rolle: Fastlege")
+    assert text == (
+        "feltet «deltakere»: Her skal det stå en liste over personer, men det står flere felt. "
+        "Skriv hver person på en egen linje med «- » foran, for eksempel "
+        "«- {navn: Per Olsen, rolle: Fastlege}»."
+    )
+
+
+def test_json_gets_advice_in_json(tmp_path):
+    raw = example("innkalling") | {"saksliste": {"punkt": "Status"}}
+    refused_with(
+        tmp_path,
+        raw,
+        "feltet «saksliste»: Her skal det stå en liste med tekst, men det står flere felt.",
+        'Skriv punktene som en liste, for eksempel ["Status", "Søknad om avlastning"].',
+    )
+
+
+def test_numbers_in_json_are_text(tmp_path):
+    raw = example("innkalling")
+    raw["koordinator"]["telefon"] = 40031579
+    raw["saksliste"] = ["Status", 2027]
+    doc = read_one(
+        write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "n.json")
+    ).document
+    assert doc.coordinator.phone == "40031579" and doc.agenda == ("Status", "2027")
+
+
+def test_one_text_for_a_list_is_one_item(tmp_path):
+    text = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "saksliste:\n  - Status siden forrige møte\n  - Søknad om avlastning\n",
+        "saksliste: Status siden forrige møte\n",
+    )
+    assert read_one(write(tmp_path, text)).document.agenda == ("Status siden forrige møte",)
+
+
+def test_interpreter_yes_without_language_gets_yaml_advice(tmp_path):
+    raw = example("innkalling")
+    raw["mote"]["tolk"] = "ja"
+    text = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
+    text = text.replace("  tolk:      ", "  tolk: ja   ").replace("    sprak: arabisk\n", "")
+    entry = read_one(write(tmp_path, text))
+    assert messages(entry) == (
+        "feltet «mote.tolk»: Det står at det skal være tolk, men ikke hvilket språk. "
+        "Skriv språket, for eksempel «tolk: arabisk». Trengs det flere språk, skriv dem i samme "
+        "tekst: «tolk: arabisk og somali»."
+    )
+
+
+# --- an invitation to a meeting before the day it is sent ----------------------------------
+
+
+def test_invitation_to_a_past_meeting_is_refused(tmp_path):
+    raw = example("innkalling") | {"svarfrist": "2026-11-01"}
+    del raw["sendt"]
+    raw["mote"]["dato"] = "05.11.2026"
+    text = refused_with(tmp_path, raw, "feltet «mote.dato»: Møtet var 05.11.2026, før i dag")
+    assert text == (
+        "feltet «mote.dato»: Møtet var 05.11.2026, før i dag (24.11.2026). En innkalling sendes "
+        "før møtet. Sjekk datoen for møtet. Ble innkallingen sendt tidligere, skriv datoen den "
+        "ble sendt i «sendt»."
+    )
+
+
+def test_invitation_sent_after_the_meeting_is_refused(tmp_path):
+    raw = example("innkalling") | {"sendt": "2026-12-04"}
+    refused_with(
+        tmp_path,
+        raw,
+        "feltet «mote.dato»: Møtet er 03.12.2026, før innkallingen sendes (04.12.2026).",
+        "Sjekk datoen for møtet og datoen i «sendt».",
+    )
+
+
+def test_an_earlier_sendt_makes_the_invitation_for_a_past_meeting(tmp_path):
+    raw = example("innkalling") | {"sendt": "2026-10-20", "svarfrist": "2026-11-01"}
+    raw["mote"]["dato"] = "05.11.2026"
+    entry = read_one(write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "p.json"))
+    assert entry.problems == () and entry.document.meeting.date == dt.date(2026, 11, 5)
+
+
+def test_invitation_on_the_day_of_the_meeting_is_made(tmp_path):
+    raw = example("innkalling") | {"sendt": "2026-12-03", "svarfrist": "2026-12-03"}
+    entry = read_one(write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "d.json"))
+    assert entry.problems == ()
+
+
+# --- advice for a missing field fits the field and the document ----------------------------
+
+_DATE_FIELDS = {
+    "mote.dato",
+    "neste_mote.dato",
+    "tiltak.frist",
+    "gyldig_fra",
+    "gyldig_til",
+    "fullmakt:fra",
+    "fullmakt:til",
+    "fullmakt:dato",
+}
+_TIME_FIELDS = {"mote.fra", "mote.til"}
+_A_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+_A_TIME = re.compile(r"\d{2}:\d{2}")
+
+
+def _leaves(node, path=()):
+    """Every field of an example, one list item of each list."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, path + (key,))
+    if isinstance(node, list) and node and isinstance(node[0], dict):
+        yield from _leaves(node[0], path + (0,))
+    if path:
+        yield path
+
+
+@pytest.mark.parametrize("kind", ["innkalling", "referat", "samtykke", "fullmakt"])
+def test_every_missing_field_gets_advice_that_fits(tmp_path, kind):
+    checked = 0
+    for path in _leaves(example(kind)):
+        raw = example(kind)
+        node = raw
+        for step in path[:-1]:
+            node = node[step]
+        del node[path[-1]]
+        [entry] = readers.read(
+            write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "m.json"),
+            today=TODAY,
+        )
+        for problem in entry.problems:
+            if "mangler" not in problem.what:
+                continue
+            checked += 1
+            place = ".".join(str(s) for s in path if not isinstance(s, int))
+            assert problem.fix, f"{kind} {place}: no advice"
+            if place in _DATE_FIELDS or f"{kind}:{place}" in _DATE_FIELDS:
+                assert _A_DATE.search(problem.fix) and not _A_TIME.search(problem.fix), problem
+            elif place in _TIME_FIELDS:
+                assert _A_TIME.search(problem.fix) and not _A_DATE.search(problem.fix), problem
+            else:
+                assert not _A_TIME.search(problem.fix), problem
+    assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    "field, advice",
+    [
+        ("fra", "Skriv datoen fullmakten gjelder fra, for eksempel 03.12.2026."),
+        ("til", "Skriv datoen fullmakten gjelder til, for eksempel 03.03.2027."),
+        ("dato", "Skriv datoen fullmakten blir skrevet under, for eksempel 03.12.2026."),
+        ("gjelder", "Skriv hva fullmakten gjelder, for eksempel NAV trygd."),
+    ],
+)
+def test_fullmakt_dates_get_date_advice(tmp_path, field, advice):
+    raw = example("fullmakt")
+    del raw[field]
+    refused_with(tmp_path, raw, f"feltet «{field}»: Feltet mangler eller er tomt. {advice}")
+
+
+def test_consent_fields_get_their_own_advice(tmp_path):
+    raw = example("samtykke")
+    for key in ("gjelder", "gyldig_fra", "opplysninger"):
+        del raw[key]
+    refused_with(
+        tmp_path,
+        raw,
+        "feltet «gjelder»: Feltet mangler eller er tomt. Skriv hva samtykket gjelder",
+        "feltet «gyldig_fra»: Feltet mangler eller er tomt. Skriv datoen samtykket gjelder fra",
+        "feltet «opplysninger»: Feltet mangler eller er tomt. Skriv hvilke opplysninger",
+    )

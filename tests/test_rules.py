@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from conftest import DATA, TODAY
 
@@ -76,3 +77,24 @@ def test_no_next_meeting_and_empty_voice():
 
 def test_formats_minutes_give_no_warnings():
     assert rules.check(doc("referat"), today=dt.date(2026, 12, 10)) == []
+
+
+def test_invitation_sent_the_day_before_or_the_same_day_is_said_in_words():
+    meeting_day = doc("innkalling").meeting.date
+    day_before = dataclasses.replace(doc("innkalling"), sent_on=meeting_day - dt.timedelta(1))
+    assert "Innkallingen sendes dagen før møtet." in texts(day_before)
+    same_day = dataclasses.replace(doc("innkalling"), sent_on=meeting_day)
+    assert "Innkallingen sendes samme dag som møtet." in texts(same_day)
+
+
+def test_no_warning_counts_zero_or_negative_days():
+    meeting_day = doc("innkalling").meeting.date
+    for offset in range(-3, 8):
+        invitation = dataclasses.replace(
+            doc("innkalling"), sent_on=meeting_day - dt.timedelta(offset)
+        )
+        text = texts(invitation)
+        assert not re.search(r"(-\d+|\b0|\b1) dager", text), text
+        assert ("Innkallingen sendes" in text) == (offset < 7)
+    after = dataclasses.replace(doc("innkalling"), sent_on=meeting_day + dt.timedelta(2))
+    assert "Innkallingen sendes etter møtet." in texts(after)

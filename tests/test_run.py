@@ -20,11 +20,11 @@ def batch_workbook(path, people):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Innkallinger"
-    ws.append(list(REQUIRED))
+    ws.append([*REQUIRED, "sendt"])  # sent before the meeting, whatever day the test runs
     for i, name in enumerate(people):
         ws.append(
             [f"IP-{i}", name, dt.datetime(2026, 12, 3), "09:00", "10:30", "Rådhuset", None]
-            + ["Ola Hansen", "400 31 579", "Per Olsen (Fastlege)", "Status"]
+            + ["Ola Hansen", "400 31 579", "Per Olsen (Fastlege)", "Status", "23.11.2026"]
         )
     book.save(path)
     return path

@@ -57,3 +57,42 @@ def test_lists_split_on_semicolons_and_line_breaks():
 def test_participant_with_role():
     assert values.split_participant("Per Olsen (Fastlege)") == ("Per Olsen", "Fastlege")
     assert values.split_participant("Per Olsen") == ("Per Olsen", "")
+
+
+def test_a_date_cell_is_not_a_time():
+    with pytest.raises(ValueError, match=r"«03.12.2026» er en dato, ikke et klokkeslett"):
+        values.parse_time(dt.datetime(2026, 12, 3))
+    with pytest.raises(ValueError, match="er en dato, ikke et klokkeslett"):
+        values.parse_time(dt.date(2026, 12, 3))
+
+
+def test_a_date_and_time_cell_gives_its_time():
+    assert values.parse_time(dt.datetime(2026, 12, 3, 9, 30)) == dt.time(9, 30)
+    assert values.parse_time(dt.datetime(1904, 1, 1, 9, 0)) == dt.time(9, 0)  # old Mac Excel
+
+
+def test_a_time_cell_is_not_a_date():
+    with pytest.raises(ValueError, match=r"«09:00» er et klokkeslett, ikke en dato"):
+        values.parse_date(dt.datetime(1899, 12, 30, 9, 0))
+    with pytest.raises(ValueError, match="er et klokkeslett, ikke en dato"):
+        values.parse_date(dt.time(9, 0))
+
+
+@pytest.mark.parametrize(
+    "value, found", [({"dato": "x"}, "flere felt"), (["03.12.2026"], "en liste"), (True, "ja/nei")]
+)
+def test_one_date_or_time_not_fields_or_a_list(value, found):
+    with pytest.raises(ValueError, match=f"Her skal det stå én dato, men det står {found}"):
+        values.parse_date(value)
+    with pytest.raises(ValueError, match=f"Her skal det stå ett klokkeslett, men det står {found}"):
+        values.parse_time(value)
+
+
+@pytest.mark.parametrize("text, expected", [("on", True), ("off", False), ("SANN", True)])
+def test_yes_no_words(text, expected):
+    assert values.parse_bool(text) is expected
+
+
+def test_yes_no_is_not_a_list():
+    with pytest.raises(ValueError, match="ja eller nei"):
+        values.parse_bool(["ja"])

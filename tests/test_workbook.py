@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, docx_text, run_cli
 from openpyxl import Workbook
 
 from ipdocs import readers, skeletons
@@ -147,3 +147,140 @@ def test_skeleton_workbooks_read_back_without_problems(tmp_path, kind, cls):
     entry = read_one(path)
     assert entry.problems == ()
     assert isinstance(entry.document, cls)
+
+
+# --- one workbook for every meeting document (FORMATS.md §2) ---------------------------------
+
+ALL_FIELDS_INVITATION = [
+    ("felt", "verdi"),
+    ("dokument", "innkalling"),
+    ("sak", "IP-2026-0042"),
+    ("bruker", "Kari Nordmann"),
+    ("dato", dt.datetime(2026, 12, 3)),
+    ("fra", dt.time(9, 0)),
+    ("til", dt.time(10, 30)),
+    ("sted", "Rådhuset, møterom 2"),
+    ("tolk", None),
+    ("koordinator", "Ola Hansen"),
+    ("koordinator_telefon", "400 31 579"),
+    ("referent", None),
+    ("nåsituasjon", None),
+    ("brukers_stemme", None),
+]
+FOUR_SHEETS = {
+    "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege")],
+    "Saksliste": [("punkt",), ("Status siden forrige møte",)],
+    "Mål": [("mål",)],
+    "Tiltak": [("tiltak", "ansvar", "frist")],
+}
+
+
+def test_invitation_workbook_with_every_field_and_sheet_of_formats(tmp_path):
+    """The layout FORMATS.md §2 describes: empty minutes rows and sheets are simply unused."""
+    entry = read_one(workbook(tmp_path, rows=ALL_FIELDS_INVITATION, sheets=FOUR_SHEETS))
+    assert entry.problems == ()
+    assert isinstance(entry.document, Invitation)
+    assert entry.document.agenda == ("Status siden forrige møte",)
+    assert not any("brukes ikke" in str(n) for n in entry.notices)
+
+
+def test_filled_fields_and_sheets_an_invitation_does_not_use_are_warned_about(tmp_path):
+    rows = [("referent", "Line Berg") if r[0] == "referent" else r for r in ALL_FIELDS_INVITATION]
+    rows += [("neste_mote_dato", dt.datetime(2027, 3, 4))]
+    sheets = FOUR_SHEETS | {"Mål": [("mål",), ("Klare hverdagen som mamma",)]}
+    path = workbook(tmp_path, rows=rows, sheets=sheets, name="innkalling.xlsx")
+    result = run_cli("render", path.name, "--no-ics", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert (
+        "Advarsel: Cellen Møte!B12 (feltet «referent») brukes ikke i en innkalling og kommer "
+        "ikke med." in out
+    )
+    assert "Cellen Møte!B15 (feltet «neste_mote_dato») brukes ikke i en innkalling" in out
+    assert "Advarsel: Arket «Mål» brukes ikke i en innkalling og kommer ikke med." in out
+    text = docx_text(tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.docx")
+    assert "Status siden forrige møte" in text and "Klare hverdagen" not in text
+
+
+def test_minutes_workbook_with_a_filled_agenda_sheet_is_made_with_a_warning(tmp_path):
+    sheets = {
+        "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege")],
+        "Saksliste": [("punkt",), ("Status",)],
+    }
+    entry = read_one(workbook(tmp_path, sheets=sheets))
+    assert entry.problems == () and isinstance(entry.document, Minutes)
+    assert "Arket «Saksliste» brukes ikke i et referat og kommer ikke med." in [
+        str(n) for n in entry.notices
+    ]
+
+
+def test_a_field_row_written_twice_is_refused_naming_both_cells(tmp_path):
+    rows = MEETING_ROWS + [("sak", "IP-2026-0043")]
+    with pytest.raises(readers.InputError) as info:
+        readers.read(workbook(tmp_path, rows=rows), today=TODAY)
+    assert "cellen Møte!A15: Feltet «sak» står to ganger (første gang i cellen Møte!A3)." in str(
+        info.value
+    )
+
+
+def test_a_column_written_twice_in_a_list_sheet_is_refused(tmp_path):
+    sheets = {"Deltakere": [("navn", "rolle", "Navn"), ("Per Olsen", "Fastlege", "Per")]}
+    with pytest.raises(readers.InputError, match=r"cellen Deltakere!C1: Kolonnen «navn» står to"):
+        readers.read(workbook(tmp_path, sheets=sheets), today=TODAY)
+
+
+def test_every_problem_in_a_workbook_names_its_sheet_and_cell(tmp_path):
+    changed = {
+        "fra": ("fra", dt.datetime(2026, 12, 3)),  # a date cell in a time field
+        "tolk": ("tolk", True),  # SANN: yes, but which language?
+        "sted": ("sted", None),
+        "referent": ("referent", None),
+    }
+    rows = [changed.get(r[0], r) for r in MEETING_ROWS] + [("neste_mote_fra", "09:00")]
+    sheets = {
+        "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege"), (None, "Lege")],
+        "Mål": [("mål",), (dt.datetime(2027, 1, 1),)],
+        "Tiltak": [("tiltak", "ansvar"), ("Søke om avlastning", None)],
+    }
+    entry = read_one(workbook(tmp_path, rows=rows, sheets=sheets))
+    lines = [str(p) for p in entry.problems]
+    assert lines == [
+        "cellen Møte!B6: «03.12.2026» er en dato, ikke et klokkeslett. Skriv klokkeslettet som "
+        "09:00, 09.00 eller kl. 09.00.",
+        "cellen Møte!B8: Feltet mangler eller er tomt. Skriv hvor møtet er.",
+        "cellen Møte!B9: Det står at det skal være tolk, men ikke hvilket språk. Skriv språket i "
+        "cellen, for eksempel arabisk. La cellen stå tom når det ikke skal være tolk.",
+        "cellen Møte!B12: Feltet mangler eller er tomt. Skriv hvem som skrev referatet.",
+        "cellen Deltakere!A3: Feltet mangler eller er tomt. Skriv navnet på deltakeren.",
+        "cellen Mål!A2: Her skal det stå én tekst, men det står en dato. Skriv teksten i cellen.",
+        "cellen Tiltak!B2: Feltet mangler eller er tomt. Skriv hvem som har ansvaret for tiltaket.",
+        "arket «Tiltak», rad 2, kolonnen «frist»: Feltet mangler eller er tomt. Skriv innen "
+        "hvilken dato tiltaket skal være gjort, for eksempel 15.01.2027.",
+        "arket «Møte», feltet «neste_mote_dato»: Feltet mangler eller er tomt. Skriv datoen for "
+        "neste møte, for eksempel 04.03.2027.",
+    ]
+
+
+def test_a_missing_participants_sheet_is_named(tmp_path):
+    text = problems(read_one(workbook(tmp_path, sheets={})))
+    assert "arket «Deltakere»: Feltet mangler eller er tomt." in text
+
+
+def test_missing_rows_are_each_named_with_their_own_advice(tmp_path):
+    rows = [("dokument", "innkalling"), ("sak", "IP-2026-0042"), ("koordinator_telefon", "4")]
+    sheets = {"Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege")]}
+    assert [str(p) for p in read_one(workbook(tmp_path, rows=rows, sheets=sheets)).problems] == [
+        "arket «Møte», feltet «dato»: Feltet mangler eller er tomt. Skriv datoen for møtet, for "
+        "eksempel 03.12.2026.",
+        "arket «Møte», feltet «fra»: Feltet mangler eller er tomt. Skriv når møtet begynner, for "
+        "eksempel 09:00.",
+        "arket «Møte», feltet «til»: Feltet mangler eller er tomt. Skriv når møtet slutter, for "
+        "eksempel 10:30.",
+        "arket «Møte», feltet «sted»: Feltet mangler eller er tomt. Skriv hvor møtet er.",
+        "arket «Møte», feltet «bruker»: Feltet mangler eller er tomt. Skriv navnet på personen "
+        "det gjelder.",
+        "arket «Møte», feltet «koordinator»: Feltet mangler eller er tomt. Skriv navnet på "
+        "koordinatoren.",
+        "arket «Saksliste»: Feltet mangler eller er tomt. Skriv sakene som skal tas opp på "
+        "møtet, minst én.",
+    ]

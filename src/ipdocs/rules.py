@@ -40,8 +40,8 @@ def _invitation(doc: Invitation) -> list[Notice]:
     if days < NOTICE_DAYS:
         found.append(
             Notice(
-                f"Innkallingen sendes bare {days} dager før møtet. Rutinen sier at sakslisten "
-                "skal sendes senest én uke før, så alle rekker å sette av tid."
+                f"Innkallingen sendes {_ahead(days)}. Rutinen sier at sakslisten skal sendes "
+                "senest én uke før, så alle rekker å sette av tid."
             )
         )
     limit = INTERPRETER_MAX_LENGTH if meeting.interpreter else NORMAL_LENGTH
@@ -65,6 +65,17 @@ def _invitation(doc: Invitation) -> list[Notice]:
         )
     found += _day_off(meeting.date, "Møtet")
     return found
+
+
+def _ahead(days: int) -> str:
+    """How long before the meeting the invitation goes out, in words."""
+    if days < 0:  # mapping refuses this; said plainly should a document come here anyway
+        return "etter møtet"
+    if days == 0:
+        return "samme dag som møtet"
+    if days == 1:
+        return "dagen før møtet"
+    return f"bare {days} dager før møtet"
 
 
 def _minutes(doc: Minutes, *, today: dt.date) -> list[Notice]:

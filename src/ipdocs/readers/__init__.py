@@ -45,7 +45,7 @@ def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iter
     if suffix in NOTE_SUFFIXES:
         from .notes import read_notes
 
-        raw, source = read_notes(path), Source()
+        raw, source = read_notes(path), Source(style="json" if suffix == ".json" else "yaml")
     elif suffix in WORKBOOK_SUFFIXES:
         yield from _read_workbook(path, today=today, default_language=default_language)
         return
@@ -70,12 +70,18 @@ def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iter
 
 
 def _entry(
-    label: str, raw: object, source: Source, *, today: dt.date, default_language: str
+    label: str,
+    raw: object,
+    source: Source,
+    *,
+    today: dt.date,
+    default_language: str,
+    notices: tuple[Notice, ...] = (),
 ) -> Entry:
-    document, problems, notices = build_document(
+    document, problems, found = build_document(
         raw, source, today=today, default_language=default_language
     )
-    return Entry(label, document, tuple(problems), tuple(notices))
+    return Entry(label, document, tuple(problems), notices + tuple(found))
 
 
 def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
@@ -100,8 +106,15 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iter
     book = _open_workbook(path, read_only=False)
     try:
         if is_meeting_workbook(book.sheetnames):
-            raw, source = read_meeting_workbook(book, path)
-            yield _entry("", raw, source, today=today, default_language=default_language)
+            raw, source, notices = read_meeting_workbook(book, path)
+            yield _entry(
+                "",
+                raw,
+                source,
+                today=today,
+                default_language=default_language,
+                notices=tuple(notices),
+            )
             return
         raise InputError(
             [

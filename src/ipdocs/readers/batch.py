@@ -13,8 +13,8 @@ Rows are read one at a time (openpyxl's read-only mode), so a long sheet is neve
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,6 +74,8 @@ def is_batch_workbook(sheetnames: list[str]) -> bool:
 class RowSource(Source):
     """Names the cell a field came from: `cellen Innkallinger!D7`."""
 
+    style = "cell"
+
     def __init__(self, prefix: str, row: int, letters: dict[str, str]):
         self.prefix, self.row, self.letters = prefix, row, letters
 
@@ -97,10 +99,18 @@ def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource]]:
 
 def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource]]:
     text = decode_csv(path.read_bytes())
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first or "," not in first else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     yield from _rows(rows, "", "filen")
+
+
+def _delimiter(text: str) -> str:
+    """`;` as Norwegian Excel writes, `,` from English Excel, tab from «Unicode-tekst»."""
+    first = text.split("\n", 1)[0]
+    if ";" in first:
+        return ";"
+    if "\t" in first:
+        return "\t"
+    return "," if "," in first else ";"
 
 
 def count_rows(path: Path) -> int | None:
@@ -108,7 +118,7 @@ def count_rows(path: Path) -> int | None:
     try:
         if path.suffix.lower() == ".csv":
             text = decode_csv(path.read_bytes())
-            return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+            return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
         import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -129,13 +139,50 @@ def _filled(rows) -> int:
 
 
 def decode_csv(data: bytes) -> str:
-    """CSV as Excel saves it: UTF-8 with a BOM («CSV UTF-8») or Windows-1252 («CSV»)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    """CSV as Excel saves it: UTF-8 with a BOM («CSV UTF-8»), Windows-1252 («CSV»), or
+    UTF-16 with a BOM («Unicode-tekst»). Anything else (an Excel workbook renamed to .csv,
+    a picture, garbage) is refused with one message, not read as nonsense column names."""
+    if data.startswith(b"PK\x03\x04"):
+        raise _not_csv(
+            "Filen er en Excel-arbeidsbok (.xlsx) med endelsen .csv.",
+            "Gi filen endelsen .xlsx, eller lagre den på nytt fra Excel som CSV.",
+        )
     try:
-        return data.decode("utf-8")
+        if data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        raise _not_csv() from None
+    if _CONTROL.search(text):
+        raise _not_csv()
+    return text
+
+
+# Characters no spreadsheet text holds: control characters other than tab and line breaks
+# (C0, DEL and C1; Windows-1252 maps its bytes 0x80-0x9f to printable characters like €).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _not_csv(what: str = "", fix: str = "") -> InputError:
+    return InputError(
+        [
+            Problem(
+                "filen",
+                what
+                or "Filen ser ikke ut som en CSV-fil lagret fra Excel: den inneholder tegn "
+                "som ikke er tekst.",
+                fix
+                or "Åpne arket i Excel og velg Lagre som → «CSV UTF-8 (kommadelt)» eller "
+                "«CSV (semikolondelt)». Eller bruk Excel-filen (.xlsx) direkte.",
+            )
+        ]
+    )
 
 
 def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]]:
@@ -152,8 +199,6 @@ def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]
             value = values[index] if index < len(values) else None
             if isinstance(value, str):
                 value = value.strip()
-            elif isinstance(value, dt.datetime) and column in ("fra", "til"):
-                value = value.time()  # a time cell Excel stored with a date part
             put(raw, COLUMNS[column], None if _blank(value) else value)
         yield f"rad {number}", raw, RowSource(prefix, number, letters)
 
@@ -186,14 +231,20 @@ def _header(header, prefix: str, where: str) -> dict[str, str]:
         else:
             letters[name] = letter
     missing = [name for name in _NEEDED if name not in letters]
-    if missing and not letters:
-        problems.append(
+    if not letters:
+        # No known column at all: not a batch header (another sheet, a letter saved as CSV).
+        # One message, not one per unknown name plus "the row is empty".
+        filled = any(not _blank(v) for v in header)
+        problems = [
             Problem(
-                where,
-                "Første rad skal ha kolonnenavnene, men den er tom.",
-                "Skriv kolonnenavnene i rad 1: " + ", ".join(REQUIRED) + ".",
+                f"{where}, rad 1",
+                "Første rad skal ha kolonnenavnene, men ingen av dem er kjent."
+                if filled
+                else "Første rad skal ha kolonnenavnene, men den er tom.",
+                "Skriv kolonnenavnene i rad 1: " + ", ".join(REQUIRED) + ". "
+                "Lag en mal med «ipdocs skeleton batch --xlsx».",
             )
-        )
+        ]
     elif missing:
         problems.append(
             Problem(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import fnr
+from .. import fnr, language
 from ..errors import Notice, Problem
 from ..model import (
     DOCUMENT_KINDS,
@@ -106,22 +107,54 @@ _NESTED = {
     "underskriver": SIGNER,
 }
 
-# Field-specific advice for a missing value.
+# Advice for a missing value, by the field's place ("mote.fra": list numbers left out), or
+# "kind:place" where a document uses the name for something else (a fullmakt's `fra` is a
+# date, a meeting's `fra` a time). Date fields show a date, time fields a time.
 _MISSING_HELP = {
     "sak": "Skriv saksnøkkelen, for eksempel IP-2026-0042.",
-    "navn": "Skriv navnet.",
-    "telefon": "Skriv telefonnummeret deltakerne skal ringe for å si om de kommer.",
-    "dato": values.DATE_HELP,
-    "fra": "Skriv når møtet begynner, for eksempel 09:00.",
-    "til": "Skriv når møtet slutter, for eksempel 10:30.",
-    "sted": "Skriv hvor møtet er.",
+    "bruker.navn": "Skriv navnet på personen det gjelder.",
+    "koordinator.navn": "Skriv navnet på koordinatoren.",
+    "koordinator.telefon": "Skriv telefonnummeret deltakerne skal ringe for å si om de kommer.",
+    "mote.dato": "Skriv datoen for møtet, for eksempel 03.12.2026.",
+    "mote.fra": "Skriv når møtet begynner, for eksempel 09:00.",
+    "mote.til": "Skriv når møtet slutter, for eksempel 10:30.",
+    "mote.sted": "Skriv hvor møtet er.",
+    "mote.tolk.sprak": "Skriv språket tolken skal tolke til, for eksempel arabisk, eller fjern "
+    "«tolk» når det ikke skal være tolk.",
+    "innkalling:deltakere": "Skriv hvem som skal delta, med navn og rolle.",
+    "referat:deltakere": "Skriv hvem som var med på møtet, med navn og rolle.",
+    "deltakere.navn": "Skriv navnet på deltakeren.",
+    "foresatte.navn": "Skriv navnet på den foresatte eller vergen.",
+    "saksliste": "Skriv sakene som skal tas opp på møtet, minst én.",
     "referent": "Skriv hvem som skrev referatet.",
-    "ansvar": "Skriv hvem som har ansvaret for tiltaket.",
-    "frist": "Skriv innen hvilken dato tiltaket skal være gjort.",
-    "tiltak": "Skriv hva som skal gjøres.",
+    "tiltak.tiltak": "Skriv hva som skal gjøres.",
+    "tiltak.ansvar": "Skriv hvem som har ansvaret for tiltaket.",
+    "tiltak.frist": "Skriv innen hvilken dato tiltaket skal være gjort, for eksempel 15.01.2027.",
+    "neste_mote.dato": "Skriv datoen for neste møte, for eksempel 04.03.2027.",
+    "samtykke:gjelder": "Skriv hva samtykket gjelder, for eksempel ansvarsgruppe og "
+    "individuell plan.",
+    "opplysninger": "Skriv hvilke opplysninger som kan deles.",
+    "mottakere": "Skriv hvem opplysningene kan deles med, minst én.",
+    "formal": "Skriv hva opplysningene skal brukes til.",
+    "gyldig_fra": "Skriv datoen samtykket gjelder fra, for eksempel 03.12.2026.",
+    "gyldig_til": "Skriv datoen samtykket gjelder til, for eksempel 03.12.2027.",
+    "underskriver.navn": "Skriv navnet på den som skriver under.",
+    "underskriver.rolle": "Skriv hvem den som skriver under er for personen, for eksempel verge "
+    "eller mor.",
+    "fullmaktsgiver.navn": "Skriv navnet på den som gir fullmakten.",
+    "fullmektig.navn": "Skriv navnet på den som får fullmakten.",
+    "fullmakt:gjelder": "Skriv hva fullmakten gjelder, for eksempel NAV trygd.",
+    "fullmakt:fra": "Skriv datoen fullmakten gjelder fra, for eksempel 03.12.2026.",
+    "fullmakt:til": "Skriv datoen fullmakten gjelder til, for eksempel 03.03.2027.",
+    "fullmakt:dato": "Skriv datoen fullmakten blir skrevet under, for eksempel 03.12.2026.",
 }
 
-SAK_PATTERN = re.compile(r"^[A-Za-z0-9ÆØÅæøå_-]{1,40}$")
+# Letters of any alphabet (Sámi, Kven, …), digits, - and _: `\w` without the combining
+# marks, which NFC folds into their letters first. Not a name Windows keeps for a device
+# (CON, COM1, …): outbox/<sak> is often a Windows share. `\Z`, not `$`: no trailing newline.
+_RESERVED = r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])"
+RESERVED_NAME = re.compile(rf"^{_RESERVED}\Z", re.IGNORECASE)
+SAK_PATTERN = re.compile(rf"^(?!{_RESERVED}\Z)[\w-]{{1,40}}\Z", re.IGNORECASE)
 
 
 def normalise_key(key: object) -> str:
@@ -150,7 +183,16 @@ def describe(path: Path_) -> str:
 
 
 class Source:
-    """Where a field path is in the input, in words. Readers subclass it (cells, columns)."""
+    """Where a field path is in the input, in words. Readers subclass it (cells, columns).
+
+    `style` is how the person wrote there, so advice shows the right way to write it:
+    "yaml" or "json" for notes, "cell" for a spreadsheet.
+    """
+
+    style = "yaml"
+
+    def __init__(self, style: str = "yaml"):
+        self.style = style
 
     def where(self, path: Path_) -> str:
         return describe(path)
@@ -161,11 +203,100 @@ class _Ctx:
     source: Source
     today: dt.date
     default_language: str
+    kind: str = ""
     problems: list[Problem] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
     def fail(self, path: Path_, what: str, fix: str = "") -> None:
         self.problems.append(Problem(self.source.where(path), what, fix))
+
+    def wrong_shape(self, path: Path_, value: object, expected: str) -> None:
+        """A value of the wrong kind (a list for a text, fields for a list …): say what was
+        expected and how to write it, in the way this input is written."""
+        words, fixes = _SHAPES[expected]
+        self.fail(
+            path,
+            f"Her skal det stå {words}, men det står {self._found(value)}.",
+            fixes[self.source.style],
+        )
+
+    def _found(self, value: object) -> str:
+        if isinstance(value, dict):
+            return "flere felt"
+        if isinstance(value, list | tuple | set):
+            return "en liste"
+        if isinstance(value, bool):  # as the person wrote it: Excel shows SANN/USANN
+            if self.source.style == "cell":
+                return "«SANN»" if value else "«USANN»"
+            return f"«{str(value).lower()}»"
+        if isinstance(value, dt.date):
+            return "en dato"
+        if isinstance(value, dt.time):
+            return "et klokkeslett"
+        return f"«{value}»"
+
+    def missing_help(self, path: Path_) -> str:
+        place = ".".join(str(step) for step in path if not isinstance(step, int))
+        return _MISSING_HELP.get(f"{self.kind}:{place}") or _MISSING_HELP.get(place, "")
+
+
+# What a field holds (in words), and how to write it in each style of input.
+_LIST_HELP = {
+    "yaml": "Skriv ett punkt per linje, med «- » foran.",
+    "json": 'Skriv punktene som en liste, for eksempel ["Status", "Søknad om avlastning"].',
+    "cell": "Skriv punktene i cellen, skilt med semikolon (;) eller linjeskift.",
+}
+_PEOPLE_HELP = {
+    "yaml": "Skriv hver person på en egen linje med «- » foran, for eksempel "
+    "«- {navn: Per Olsen, rolle: Fastlege}».",
+    "json": 'Skriv personene som en liste, for eksempel [{"navn": "Per Olsen", "rolle": '
+    '"Fastlege"}].',
+    "cell": "Skriv personene som Navn (Rolle), skilt med semikolon (;), for eksempel "
+    "Per Olsen (Fastlege).",
+}
+_ACTIONS_HELP = {
+    "yaml": "Skriv hvert tiltak på en egen linje med «- » foran, for eksempel "
+    "«- {tiltak: Søke om avlastning, ansvar: Koordinator, frist: 15.01.2027}».",
+    "json": 'Skriv tiltakene som en liste, for eksempel [{"tiltak": "Søke om avlastning", '
+    '"ansvar": "Koordinator", "frist": "15.01.2027"}].',
+    "cell": "Skriv ett tiltak per rad i arket «Tiltak», med tiltak, ansvar og frist.",
+}
+LANGUAGE_HELP = {
+    "yaml": "Skriv språket, for eksempel «tolk: arabisk». Trengs det flere språk, skriv dem i "
+    "samme tekst: «tolk: arabisk og somali».",
+    "json": 'Skriv språket, for eksempel "tolk": "arabisk".',
+    "cell": "Skriv språket i cellen, for eksempel arabisk. La cellen stå tom når det ikke skal "
+    "være tolk.",
+}
+_SHAPES: dict[str, tuple[str, dict[str, str]]] = {
+    "text": (
+        "en tekst",
+        {
+            "yaml": "Skriv teksten på samme linje, etter kolonet.",
+            "json": 'Skriv teksten i anførselstegn, for eksempel "Rådhuset".',
+            "cell": "Skriv teksten i cellen.",
+        },
+    ),
+    "texts": ("en liste med tekst", _LIST_HELP),
+    "item": ("én tekst", _LIST_HELP | {"cell": "Skriv teksten i cellen."}),
+    "people": ("en liste over personer", _PEOPLE_HELP),
+    "person": ("én person med navn og rolle", _PEOPLE_HELP),
+    "actions": ("en liste over tiltak", _ACTIONS_HELP),
+    "action": ("ett tiltak med tiltak, ansvar og frist", _ACTIONS_HELP),
+    "language": ("språket tolken skal tolke til", LANGUAGE_HELP),
+}
+
+
+def _is_text(value: object) -> bool:
+    """A value that can stand as text: text, or a number from a spreadsheet cell (a phone
+    number typed as a number). Not yes/no, a date, fields or a list."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _as_text(value: str | int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 _MISSING = object()
@@ -205,11 +336,11 @@ class _Obj:
         return self.raw(key) is not _MISSING
 
     def missing(self, key: str, fix: str = "") -> None:
+        """Report a missing field, with the advice for its place (or `fix` when none)."""
         if self.absent:
             return
-        self.ctx.fail(
-            self.path + (key,), "Feltet mangler eller er tomt.", fix or _MISSING_HELP.get(key, "")
-        )
+        path = self.path + (key,)
+        self.ctx.fail(path, "Feltet mangler eller er tomt.", self.ctx.missing_help(path) or fix)
 
     def text(self, key: str, *, required: bool = True) -> str:
         value = self.raw(key)
@@ -217,18 +348,16 @@ class _Obj:
             if required:
                 self.missing(key)
             return ""
-        if isinstance(value, dict | list):
-            self.ctx.fail(self.path + (key,), "Her skal det stå en tekst.")
+        if not _is_text(value):
+            self.ctx.wrong_shape(self.path + (key,), value, "text")
             return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
+        return _as_text(value)
 
     def _parsed(self, key: str, parse: Callable[[object], Any], fix: str, required: bool) -> Any:
         value = self.raw(key)
         if value is _MISSING:
             if required:
-                self.missing(key, _MISSING_HELP.get(key, fix))
+                self.missing(key, fix)
             return None
         try:
             return parse(value)
@@ -249,22 +378,42 @@ class _Obj:
         return default if result is None else result
 
     def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self.raw(key)
-        items = () if value is _MISSING else tuple(values.split_list(value))
-        if required and not items:
+        """A list of texts: a list, or one text with items split on `;` or line breaks."""
+        found, refused = [], len(self.ctx.problems)
+        for path, item in self.items(key, "texts"):
+            if _is_text(item):
+                found.append(_as_text(item))
+            else:
+                self.ctx.wrong_shape(path, item, "item")
+        if required and not found and len(self.ctx.problems) == refused:
             self.missing(key, "Skriv minst ett punkt.")
-        return items
+        return tuple(found)
 
-    def items(self, key: str) -> list[tuple[Path_, object]]:
+    def items(self, key: str, shape: str) -> list[tuple[Path_, object]]:
+        """The filled items of a list field, each with its path (its number in the list).
+
+        One text (a spreadsheet cell, `saksliste: Status`) is split on `;` and line breaks;
+        anything else that is not a list is reported as the wrong `shape`.
+        """
         value = self.raw(key)
         if value is _MISSING:
             return []
+        path = self.path + (key,)
+        if _is_text(value):
+            return [(path + (i,), item) for i, item in enumerate(values.split_list(value))]
         if not isinstance(value, list):
-            value = values.split_list(value)
-        return [(self.path + (key, i), item) for i, item in enumerate(value)]
+            self.ctx.wrong_shape(path, value, shape)
+            return []
+        return [
+            (path + (i,), item)
+            for i, item in enumerate(value)
+            if item is not None and not (isinstance(item, str) and not item.strip())
+        ]
 
     def obj(self, key: str, known: frozenset[str], *, required: bool = True) -> _Obj:
-        absent = required and not self.has(key)
+        # A missing block is reported once, with its fields. A spreadsheet has no blocks, only
+        # rows (`bruker`, `dato`, …): there each missing row is named with its own advice.
+        absent = required and not self.has(key) and self.ctx.source.style != "cell"
         if absent:
             self.missing(key, _fields_hint(known))
         return _Obj(self.ctx, self.path + (key,), self.values.get(key), known, absent=absent)
@@ -315,6 +464,7 @@ def build_document(
         hint = f"Mente du «{close[0]}»?" if close else f"Skriv et av disse: {kinds}."
         ctx.fail(("dokument",), f"«{kind_raw}» er ikke et dokument ipdocs lager.", hint)
         return None, ctx.problems, ctx.notices
+    ctx.kind = kind
     top = _Obj(ctx, (), raw, TOP_LEVEL[kind])
     common = {"case": _case(top), "language": _language(top)}
     document = _BUILDERS[kind](top, common)
@@ -324,7 +474,7 @@ def build_document(
 
 
 def _case(top: _Obj) -> str:
-    sak = top.text("sak")
+    sak = unicodedata.normalize("NFC", top.text("sak"))
     if not sak:
         return ""
     if re.search(r"\d{11}", re.sub(r"[-_\s]", "", sak)):
@@ -334,11 +484,18 @@ def _case(top: _Obj) -> str:
             "inneholde fødselsnummer.",
             "Bruk saksnummeret, for eksempel IP-2026-0042.",
         )
+    elif RESERVED_NAME.match(sak):
+        top.ctx.fail(
+            ("sak",),
+            f"«{sak}» kan ikke brukes som saksnøkkel. Saksnøkkelen blir navnet på en mappe, og "
+            "Windows bruker dette navnet til noe annet.",
+            "Bruk saksnummeret, for eksempel IP-2026-0042.",
+        )
     elif not SAK_PATTERN.match(sak):
         top.ctx.fail(
             ("sak",),
             f"«{sak}» kan ikke brukes som saksnøkkel.",
-            "Bruk bare bokstaver, tall, - og _ (ingen mellomrom), høyst 40 tegn. "
+            "Bruk bare bokstaver, tall, - og _ (ingen mellomrom eller punktum), høyst 40 tegn. "
             "For eksempel IP-2026-0042.",
         )
     return sak
@@ -399,16 +556,20 @@ def _interpreter(obj: _Obj) -> str | None:
     if isinstance(value, dict):
         lang = _Obj(obj.ctx, path, value, frozenset({"sprak"})).text("sprak")
         return lang or None
-    if value is True or str(value).strip().casefold() in {"ja", "true", "yes"}:
+    if not (value is True or isinstance(value, str)):
+        obj.ctx.wrong_shape(path, value, "language")
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    if value is True or text.casefold() in {"ja", "true", "yes", "x"}:
         obj.ctx.fail(
             path,
             "Det står at det skal være tolk, men ikke hvilket språk.",
-            "Skriv språket, for eksempel «tolk: {sprak: arabisk}».",
+            LANGUAGE_HELP[obj.ctx.source.style],
         )
         return None
-    if str(value).strip().casefold() in {"nei", "false", "no", "ingen"}:
+    if text.casefold() in {"nei", "false", "no", "ingen"}:
         return None
-    return str(value).strip()
+    return text
 
 
 def _meeting(obj: _Obj) -> Meeting | None:
@@ -425,8 +586,8 @@ def _meeting(obj: _Obj) -> Meeting | None:
 
 
 def _participants(top: _Obj, key: str, *, required: bool) -> tuple[Participant, ...]:
-    found = []
-    for path, item in top.items(key):
+    found, refused = [], len(top.ctx.problems)
+    for path, item in top.items(key, "people"):
         if isinstance(item, dict):
             obj = _Obj(top.ctx, path, item, PARTICIPANT)
             found.append(
@@ -434,17 +595,22 @@ def _participants(top: _Obj, key: str, *, required: bool) -> tuple[Participant, 
                     obj.text("navn"), obj.text("rolle", required=False), obj.boolean("fast", True)
                 )
             )
-        elif item is not None and str(item).strip():
-            name, role = values.split_participant(str(item))
+        elif _is_text(item):
+            name, role = values.split_participant(_as_text(item))
             found.append(Participant(name, role))
-    if required and not found:
+        else:
+            top.ctx.wrong_shape(path, item, "person")
+    if required and not found and len(top.ctx.problems) == refused:
         top.missing(key, "Skriv hvem som skal delta, med navn og rolle.")
     return tuple(found)
 
 
 def _actions(top: _Obj) -> tuple[Action, ...]:
     found = []
-    for path, item in top.items("tiltak"):
+    for path, item in top.items("tiltak", "actions"):
+        if not (isinstance(item, dict) or _is_text(item)):
+            top.ctx.wrong_shape(path, item, "action")
+            continue
         obj = _Obj(top.ctx, path, item if isinstance(item, dict) else {"tiltak": item}, ACTION)
         what, owner, deadline = obj.text("tiltak"), obj.text("ansvar"), obj.date("frist")
         if what and owner and deadline:
@@ -485,11 +651,33 @@ def _invitation(top: _Obj, common: dict) -> Invitation | None:
     )
     if meeting is None:
         return None
+    if meeting.date < document["sent_on"]:
+        _meeting_before_sending(top, meeting.date, document["sent_on"])
+        return None
     if document["reply_by"] and document["reply_by"] > meeting.date:
         top.ctx.fail(
             ("svarfrist",), "Svarfristen er etter møtet.", "Sett en svarfrist før møtedatoen."
         )
     return Invitation(meeting=meeting, **common, **document)
+
+
+def _meeting_before_sending(top: _Obj, day: dt.date, sent_on: dt.date) -> None:
+    if top.has("sendt"):
+        what = (
+            f"Møtet er {language.date(day)}, før innkallingen sendes "
+            f"({language.date(sent_on)}). En innkalling sendes før møtet."
+        )
+        fix = "Sjekk datoen for møtet og datoen i «sendt»."
+    else:
+        what = (
+            f"Møtet var {language.date(day)}, før i dag ({language.date(sent_on)}). "
+            "En innkalling sendes før møtet."
+        )
+        fix = (
+            "Sjekk datoen for møtet. Ble innkallingen sendt tidligere, skriv datoen den ble "
+            "sendt i «sendt»."
+        )
+    top.ctx.fail(("mote", "dato"), what, fix)
 
 
 def _minutes(top: _Obj, common: dict) -> Minutes | None:

@@ -1,32 +1,237 @@
-"""Meeting notes written as YAML or JSON (FORMATS.md §1) → one raw document."""
+"""Meeting notes written as YAML or JSON (FORMATS.md §1) → one raw document.
+
+Notes are small hand-written files, read with care: a size cap, no YAML references (`&`/`*`,
+which can make a few hundred bytes expand into gigabytes), and no field written twice (the
+last one would silently win, and a copy-paste leftover would file a document under the wrong
+case).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
 
 from ..errors import InputError, Problem
+from .mapping import ALL_KEYS, Path_, describe, normalise_key
+
+# Notes are typed by hand: the FORMATS.md examples are under 2 kB, long minutes some 20 kB.
+MAX_BYTES = 256 * 1024
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+# Only true/false are yes/no words for YAML here; `sprak: no` (Norwegian) stays text.
+_TRUE_FALSE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+_REFERENCE_HELP = (
+    "Skriv verdien helt ut der den skal stå. Skal tegnet stå i teksten, sett hele verdien i "
+    'anførselstegn, for eksempel «sted: "& Co"».'
+)
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML without implicit numbers or dates.
+    """YAML without implicit numbers or dates, and without references.
 
     YAML 1.1 reads `9:30` as 570 (base 60), `9.30` as 9.3 and `01017012345` as an octal
     number; every value ipdocs reads is text, a date or yes/no, so numbers stay text. Dates
     stay text too: YAML would crash on `2026-02-30` instead of saying what is wrong, and
-    `values.parse_date` reads ISO and Norwegian dates alike.
+    `values.parse_date` reads ISO and Norwegian dates alike. Of YAML 1.1's yes/no words only
+    true and false are kept: `no` is also the code for Norwegian.
     """
 
-    def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode) and node.flow_style:
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:  # `&name` marks a part of the file, `*name` repeats it
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise InputError(
+                [
+                    Problem(
+                        _at(event.start_mark),
+                        f"«{sign}{anchor}» er en YAML-henvisning til en annen del av filen. "
+                        "Slike henvisninger bruker ikke ipdocs.",
+                        _REFERENCE_HELP,
+                    )
+                ]
+            )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, _TRUE_FALSE if tag == _BOOL else rx)
+        for tag, rx in resolvers
+        if tag not in (_INT, _FLOAT, _TIMESTAMP)
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _at(mark) -> str:
+    return f"linje {mark.line + 1}, tegn {mark.column + 1}"
+
+
+def read_text(path: Path) -> str:
+    with path.open("rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    f"Filen er større enn {MAX_BYTES // 1024} kB. Møtenotater (YAML eller JSON) "
+                    "er små tekstfiler, så ipdocs leser ikke så store filer.",
+                    "Sjekk at det er riktig fil. Én fil er ett dokument; mange innkallinger på "
+                    "en gang skrives i et Excel-ark (se «ipdocs batch --help»).",
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    "Filen er ikke lagret som UTF-8, så æ, ø og å kan ikke leses.",
+                    "Lagre filen på nytt med tegnkoding UTF-8.",
+                )
+            ]
+        ) from None
+
+
+def read_notes(path: Path) -> object:
+    text = read_text(path)
+    try:
+        if path.suffix.lower() == ".json":
+            return _load_json(text)
+        return _load_yaml(text)
+    except RecursionError:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    "Filen har for mange nivåer inni hverandre til å være møtenotater.",
+                    "Sjekk at det er riktig fil. Se eksempelet fra «ipdocs skeleton».",
+                )
+            ]
+        ) from None
+
+
+def _load_json(text: str) -> object:
+    twice: dict[int, list[str]] = {}  # id of a JSON object → its keys written twice
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        obj: dict = {}
+        seen: set[str] = set()
+        for key, value in items:
+            norm = normalise_key(key)
+            if norm in seen:
+                twice.setdefault(id(obj), []).append(norm)
+            seen.add(norm)
+            obj[key] = value
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    f"linje {exc.lineno}, tegn {exc.colno}",
+                    "Filen kan ikke leses som JSON.",
+                    "Sjekk komma, anførselstegn og klammer rundt dette stedet.",
+                )
+            ]
+        ) from None
+    if twice:
+        problems = [
+            Problem(describe(path + (key,)), "Feltet står to ganger.", _TWICE_HELP)
+            for path, obj in _objects(data, ())
+            for key in twice.get(id(obj), ())
+        ]
+        raise InputError(problems)
+    return data
+
+
+_TWICE_HELP = "Fjern det ene, så det er klart hvilken verdi som gjelder."
+
+
+def _objects(value: object, path: Path_):
+    """Every JSON object in `value`, with its path, outermost first."""
+    if isinstance(value, dict):
+        yield path, value
+        for key, item in value.items():
+            yield from _objects(item, path + (normalise_key(key),))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _objects(item, path + (index,))
+
+
+def _load_yaml(text: str) -> object:
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            problems = _tidy(node, ())
+            if problems:
+                raise InputError(problems)
+            return loader.construct_document(node)
+        except yaml.YAMLError as exc:
+            raise InputError([_yaml_problem(exc)]) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    where = _at(mark) if mark else "filen"
+    context = str(getattr(exc, "context", "") or "")
+    if "alias" in context or "anchor" in context:  # `sted: & Co`, `- *viktig* sak`
+        return Problem(
+            where,
+            "Filen kan ikke leses som YAML: «&» og «*» først i en verdi betyr noe spesielt.",
+            _REFERENCE_HELP,
+        )
+    return Problem(
+        where,
+        "Filen kan ikke leses som YAML.",
+        "Sjekk innrykket (mellomrom, ikke tabulator), kolon etter hvert feltnavn, og "
+        "sett tekst med kolon eller # i anførselstegn.",
+    )
+
+
+def _tidy(node: yaml.Node, path: Path_) -> list[Problem]:
+    """Put back commas in one-line mappings, and find fields written twice (with their line)."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        if node.flow_style:
             node.value = _rejoin_commas(node.value)
-        return super().construct_mapping(node, deep=deep)
+        first_line: dict[str, int] = {}
+        for key, value in node.value:
+            norm = normalise_key(key.value) if isinstance(key, yaml.ScalarNode) else ""
+            line = key.start_mark.line + 1
+            if norm and norm in first_line:
+                problems.append(
+                    Problem(
+                        f"linje {line}, {describe(path + (norm,))}",
+                        f"Feltet står to ganger (første gang på linje {first_line[norm]}).",
+                        _TWICE_HELP,
+                    )
+                )
+            elif norm:
+                first_line[norm] = line
+            problems += _tidy(value, path + (norm,))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems += _tidy(item, path + (index,))
+    return problems
 
 
 def _rejoin_commas(pairs: list) -> list:
@@ -36,8 +241,6 @@ def _rejoin_commas(pairs: list) -> list:
     key with no value that is not a field name, right after a plain text value, is the rest of
     that text: `sted` becomes "Rådhuset, møterom 2" (FORMATS.md writes it so).
     """
-    from .mapping import ALL_KEYS, normalise_key
-
     kept: list = []
     for key, value in pairs:
         previous = kept[-1][1] if kept else None
@@ -55,57 +258,3 @@ def _rejoin_commas(pairs: list) -> list:
             continue
         kept.append((key, value))
     return kept
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _TIMESTAMP)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(
-            [
-                Problem(
-                    "filen",
-                    "Filen er ikke lagret som UTF-8, så æ, ø og å kan ikke leses.",
-                    "Lagre filen på nytt med tegnkoding UTF-8.",
-                )
-            ]
-        ) from None
-
-
-def read_notes(path: Path) -> object:
-    text = read_text(path)
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        f"linje {exc.lineno}, tegn {exc.colno}",
-                        "Filen kan ikke leses som JSON.",
-                        "Sjekk komma, anførselstegn og klammer rundt dette stedet.",
-                    )
-                ]
-            ) from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"linje {mark.line + 1}, tegn {mark.column + 1}" if mark else "filen"
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    "Filen kan ikke leses som YAML.",
-                    "Sjekk innrykket (mellomrom, ikke tabulator), kolon etter hvert feltnavn, og "
-                    "sett tekst med kolon eller # i anførselstegn.",
-                )
-            ]
-        ) from None

@@ -15,15 +15,40 @@ _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?$", re.IGNORECASE)
 DATE_HELP = "Skriv datoen som 03.12.2026 eller 2026-12-03."
 TIME_HELP = "Skriv klokkeslettet som 09:00, 09.00 eller kl. 09.00."
 
-_TRUE = {"true", "ja", "yes", "j", "x", "1", "sann"}
-_FALSE = {"false", "nei", "no", "n", "0", "", "usann"}
+_TRUE = {"true", "ja", "yes", "j", "x", "1", "sann", "on"}
+_FALSE = {"false", "nei", "no", "n", "0", "", "usann", "off"}
+
+# Excel keeps a time of day as a date-time on its first day (30.12.1899, or 1.1.1904 on old
+# Macs); a date-time after these years has a real date in it.
+_LAST_EPOCH_YEAR = 1904
+
+
+def _has_real_date(value: dt.datetime) -> bool:
+    return value.year > _LAST_EPOCH_YEAR
+
+
+def _one_value(value: object, what: str) -> None:
+    """Refuse fields, a list or yes/no where one date or time should be."""
+    if isinstance(value, dict):
+        raise ValueError(f"Her skal det stå {what}, men det står flere felt.")
+    if isinstance(value, list | tuple | set):
+        raise ValueError(f"Her skal det stå {what}, men det står en liste.")
+    if isinstance(value, bool):
+        raise ValueError(f"Her skal det stå {what}, men det står ja/nei.")
 
 
 def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):  # an Excel date cell
+        if not _has_real_date(value):
+            raise ValueError(
+                f"«{value:%H:%M}» er et klokkeslett, ikke en dato (cellen er formatert som tid)."
+            )
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, dt.time):
+        raise ValueError(f"«{value:%H:%M}» er et klokkeslett, ikke en dato.")
+    _one_value(value, "én dato")
     text = str(value).strip()
     for pattern, order in ((_NO_DATE, (3, 2, 1)), (_ISO_DATE, (1, 2, 3))):
         m = pattern.match(text)
@@ -37,10 +62,16 @@ def parse_date(value: object) -> dt.date:
 
 
 def parse_time(value: object) -> dt.time:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # an Excel time cell, kept on Excel's first day
+        if _has_real_date(value) and value.time() == dt.time(0):
+            # A date cell: reading it as 00:00 would silently put the meeting at midnight.
+            raise ValueError(f"«{value:%d.%m.%Y}» er en dato, ikke et klokkeslett.")
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, dt.time):  # an Excel time cell
         return value.replace(second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        raise ValueError(f"«{value:%d.%m.%Y}» er en dato, ikke et klokkeslett.")
+    _one_value(value, "ett klokkeslett")
     if isinstance(value, float | int) and not isinstance(value, bool) and 0 <= value < 1:
         minutes = round(value * 24 * 60)  # an Excel time stored as a fraction of a day
         return dt.time(minutes // 60, minutes % 60)
@@ -58,6 +89,8 @@ def parse_bool(value: object) -> bool:
         return value
     if value is None:
         return False
+    if isinstance(value, dict | list | tuple | set):
+        raise ValueError("Her skal det stå ja eller nei, men det står flere verdier.")
     text = str(value).strip().casefold()
     if text in _TRUE:
         return True
@@ -66,12 +99,14 @@ def parse_bool(value: object) -> bool:
     raise ValueError(f"«{value}» er verken ja eller nei.")
 
 
-def split_list(value: object) -> list[str]:
-    """A list, or a cell with items separated by `;` or line breaks."""
+def split_list(value: str | int | float | None) -> list[str]:
+    """One text (a cell) with items separated by `;` or line breaks.
+
+    Only text: a list in the input is checked item by item where it is read (mapping), so
+    fields or a list inside it are refused, never printed as Python's text for them.
+    """
     if value is None:
         return []
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
     return [part.strip() for part in re.split(r"[;\n\r]+", str(value)) if part.strip()]
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError, Problem
-from .mapping import Path_, Source, describe, normalise_key, shown, suggest
+from ..errors import InputError, Notice, Problem
+from .mapping import TOP_LEVEL, Path_, Source, describe, normalise_key, shown, suggest
 
 # Field in the Møte sheet → its place in the nested document.
 MEETING_FIELDS: dict[str, Path_] = {
@@ -50,35 +50,68 @@ LIST_SHEETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "tiltak": ("tiltak", ("tiltak", "ansvar", "frist"), False),
 }
 _HEADER_WORDS = {"felt", "feltnavn", "field"}
+_SHEET_NAMES = {"deltakere": "Deltakere", "foresatte": "Foresatte", "saksliste": "Saksliste"}
+_SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak"}
+_WITH_ARTICLE = {
+    "innkalling": "en innkalling",
+    "referat": "et referat",
+    "samtykke": "et samtykke",
+    "fullmakt": "en fullmakt",
+}
 
 
 class WorkbookSource(Source):
+    """Names the cell of every value: `cellen Møte!B4`, `cellen Tiltak!B3`, and for what has
+    no cell of its own the sheet and row or field (`arket «Tiltak», rad 3, kolonnen «frist»`)."""
+
+    style = "cell"
+
     def __init__(self, sheet_title: str):
         self.sheet_title = sheet_title
-        self.cells: dict[Path_, str] = {}
+        self.cells: dict[Path_, str] = {}  # a value's cell
+        self.rows: dict[tuple[str, int], int] = {}  # (list, item number) → its row
+        self.sheets: dict[str, str] = {}  # list → its sheet's title as written
         self.fields: dict[Path_, str] = {path: name for name, path in MEETING_FIELDS.items()}
 
     def where(self, path: Path_) -> str:
         if path in self.cells:
             return self.cells[path]
+        if path and path[0] in _SHEET_NAMES:
+            return self._in_list_sheet(path)
         if path in self.fields:
             return f"arket «{self.sheet_title}», feltet «{shown(self.fields[path])}»"
-        return describe(path)
+        for size in range(len(path) - 1, 0, -1):  # something inside one cell's value
+            if path[:size] in self.cells:
+                return self.cells[path[:size]]
+        return f"arket «{self.sheet_title}», {describe(path)}"
+
+    def _in_list_sheet(self, path: Path_) -> str:
+        text = f"arket «{self.sheets.get(str(path[0]), _SHEET_NAMES[str(path[0])])}»"
+        row = self.rows.get(path[:2]) if len(path) >= 2 else None
+        if row is not None:
+            text += f", rad {row}"
+        if len(path) >= 3:
+            text += f", kolonnen «{shown(str(path[2]))}»"
+        return text
 
 
 def is_meeting_workbook(sheetnames: list[str]) -> bool:
     return any(normalise_key(n) == "mote" for n in sheetnames)
 
 
-def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource]:
+def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[Notice]]:
+    """The raw document, the Source naming its cells, and warnings about filled fields and
+    sheets the document does not use (FORMATS.md lists one workbook for every meeting
+    document, so an invitation may well hold an empty `referent` row or a `Mål` sheet)."""
     sheets = {normalise_key(ws.title): ws for ws in book.worksheets}
     main = sheets["mote"]
     source = WorkbookSource(main.title)
     problems: list[Problem] = []
-    raw: dict = {}
+    notices: list[Notice] = []
+    fields: dict[str, tuple] = {}  # field → (name cell, value cell or None)
     for row in main.iter_rows(min_col=1, max_col=2):
         key_cell, value_cell = row[0], row[1] if len(row) > 1 else None
-        if key_cell.value is None or not str(key_cell.value).strip():
+        if _blank(key_cell.value):
             continue
         key = normalise_key(key_cell.value)
         if key in _HEADER_WORDS:
@@ -91,10 +124,36 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource]:
                     suggest(key, set(MEETING_FIELDS), nested=False),
                 )
             )
-            continue
+        elif key in fields:
+            problems.append(
+                Problem(
+                    f"cellen {main.title}!{key_cell.coordinate}",
+                    f"Feltet «{shown(key)}» står to ganger (første gang i cellen "
+                    f"{main.title}!{fields[key][0].coordinate}).",
+                    "Fjern den ene raden, så det er klart hvilken verdi som gjelder.",
+                )
+            )
+        else:
+            fields[key] = (key_cell, value_cell)
+
+    kind = _kind(fields)
+    used = TOP_LEVEL.get(kind)  # None: `dokument` is missing or wrong; mapping says so
+    raw: dict = {}
+    for key, (key_cell, value_cell) in fields.items():
         target = MEETING_FIELDS[key]
-        _put(raw, target, value_cell.value if value_cell is not None else None)
-        source.cells[target] = f"cellen {main.title}!{get_column_letter(2)}{key_cell.row}"
+        value = value_cell.value if value_cell is not None else None
+        cell = f"{main.title}!{get_column_letter(2)}{key_cell.row}"
+        if used is not None and target[0] not in used:
+            if not _blank(value):
+                notices.append(
+                    Notice(
+                        f"Cellen {cell} (feltet «{shown(key)}») brukes ikke i "
+                        f"{_WITH_ARTICLE[kind]} og kommer ikke med."
+                    )
+                )
+            continue
+        _put(raw, target, value)
+        source.cells[target] = f"cellen {cell}"
 
     for sheet_key, ws in sheets.items():
         if sheet_key == "mote":
@@ -109,13 +168,37 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource]:
             )
             continue
         key, columns, plain = LIST_SHEETS[sheet_key]
+        if used is not None and key not in used:
+            if _has_rows(ws):
+                notices.append(
+                    Notice(
+                        f"Arket «{ws.title}» brukes ikke i {_WITH_ARTICLE[kind]} og kommer "
+                        "ikke med."
+                    )
+                )
+            continue
         items, sheet_problems = _read_list_sheet(ws, key, columns, plain, source)
         problems += sheet_problems
         if items:
             raw[key] = items
     if problems:
         raise InputError(problems)
-    return raw, source
+    return raw, source, notices
+
+
+def _kind(fields: dict[str, tuple]) -> str:
+    cells = fields.get("dokument")
+    value = cells[1].value if cells and cells[1] is not None else None
+    return str(value).strip().casefold() if isinstance(value, str) else ""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _has_rows(ws) -> bool:
+    """Anything filled below the header row."""
+    return any(not _blank(v) for row in ws.iter_rows(min_row=2, values_only=True) for v in row)
 
 
 def _put(raw: dict, path: Path_, value: object) -> None:
@@ -127,13 +210,14 @@ def _put(raw: dict, path: Path_, value: object) -> None:
 
 def _read_list_sheet(ws, key: str, columns: tuple[str, ...], plain: bool, source: WorkbookSource):
     problems: list[Problem] = []
+    source.sheets[key] = ws.title
     rows = ws.iter_rows()
     header = next(rows, None)
     if header is None:
         return [], problems
     col_for: dict[int, str] = {}
     for cell in header:
-        if cell.value is None or not str(cell.value).strip():
+        if _blank(cell.value):
             continue
         name = normalise_key(cell.value)
         if name not in columns:
@@ -144,14 +228,23 @@ def _read_list_sheet(ws, key: str, columns: tuple[str, ...], plain: bool, source
                     suggest(name, set(columns), nested=False),
                 )
             )
+        elif name in col_for.values():
+            problems.append(
+                Problem(
+                    f"cellen {ws.title}!{cell.coordinate}",
+                    f"Kolonnen «{shown(name)}» står to ganger.",
+                    "Fjern den ene, så det er klart hvilken som gjelder.",
+                )
+            )
         else:
             col_for[cell.column] = name
     items: list = []
     for row in rows:
         values = {col_for[c.column]: c for c in row if c.column in col_for}
-        if all(c.value is None or not str(c.value).strip() for c in values.values()):
+        if all(_blank(c.value) for c in values.values()):
             continue  # blank rows are skipped
         index = len(items)
+        source.rows[(key, index)] = row[0].row
         if plain:
             cell = next(iter(values.values()))
             items.append(cell.value)
@@ -160,5 +253,4 @@ def _read_list_sheet(ws, key: str, columns: tuple[str, ...], plain: bool, source
             items.append({name: c.value for name, c in values.items()})
             for name, c in values.items():
                 source.cells[(key, index, name)] = f"cellen {ws.title}!{c.coordinate}"
-            source.cells[(key, index)] = f"arket «{ws.title}», rad {row[0].row}"
     return items, problems
