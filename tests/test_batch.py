@@ -285,10 +285,10 @@ def test_a_time_cell_in_the_date_column_is_refused(tmp_path):
     )
 
 
-def test_a_past_meeting_in_a_row_is_refused_naming_its_cell(tmp_path):
-    entries = read_rows(tmp_path, row(dato="05.11.2026", sendt=None))
+def test_a_row_sent_after_its_meeting_is_refused_naming_its_cell(tmp_path):
+    entries = read_rows(tmp_path, row(dato="05.11.2026", sendt="10.11.2026"))
     assert problem_text(entries["rad 2"]).startswith(
-        "cellen Innkallinger!C2 (kolonnen «dato»): Møtet var 05.11.2026, før i dag (24.11.2026)."
+        "cellen Innkallinger!C2 (kolonnen «dato»): Møtet er 05.11.2026, før innkallingen sendes"
     )
 
 

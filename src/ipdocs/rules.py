@@ -37,7 +37,14 @@ def _invitation(doc: Invitation) -> list[Notice]:
     found = []
     meeting = doc.meeting
     days = (meeting.date - doc.sent_on).days
-    if days < NOTICE_DAYS:
+    if days < 0:  # only without «sendt»: with it, mapping refuses a meeting before sending
+        found.append(
+            Notice(
+                f"Møtet var {language.date(meeting.date)}, før i dag. Sjekk datoen. Ble "
+                "innkallingen sendt tidligere, skriv datoen den ble sendt i «sendt»."
+            )
+        )
+    elif days < NOTICE_DAYS:
         found.append(
             Notice(
                 f"Innkallingen sendes {_ahead(days)}. Rutinen sier at sakslisten skal sendes "
@@ -69,8 +76,6 @@ def _invitation(doc: Invitation) -> list[Notice]:
 
 def _ahead(days: int) -> str:
     """How long before the meeting the invitation goes out, in words."""
-    if days < 0:  # mapping refuses this; said plainly should a document come here anyway
-        return "etter møtet"
     if days == 0:
         return "samme dag som møtet"
     if days == 1:
