@@ -16,6 +16,20 @@ from pathlib import Path
 from .errors import IpdocsError
 
 
+@contextlib.contextmanager
+def output_errors(outbox: Path):
+    """Writing into the outbox failed: the disk, not the input, is to blame (exit code 3, and
+    the watcher gives the file back to be tried again later)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise IpdocsError(
+            f"Dokumentene kunne ikke lagres i {outbox} ({reason}). Sjekk at det er plass på "
+            "disken og at du har lov til å skrive i mappen, og prøv igjen."
+        ) from None
+
+
 def case_folder(outbox: Path, case: str) -> Path:
     """outbox/<sak>, refusing any sak that would land elsewhere (it is validated before)."""
     root = outbox.resolve()
