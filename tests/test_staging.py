@@ -11,7 +11,6 @@ import textwrap
 import time
 
 from conftest import DATA, run_cli
-from test_run import batch_workbook
 from watchkit import wait_until
 
 from ipdocs import staging
@@ -88,11 +87,11 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
     fake.chmod(0o755)
     env = dict(os.environ, PYTHONPATH=str(DATA.parents[1] / "src"))
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
-    batch_workbook(tmp_path / "b.xlsx", ["Kari Nordmann"])
+    shutil.copy(DATA / "formats_innkalling.yaml", tmp_path)
     shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
     outbox = tmp_path / "outbox"
     first = subprocess.Popen(
-        [sys.executable, "-m", "ipdocs", "batch", "b.xlsx", "--pdf", "--jobs", "1"],
+        [sys.executable, "-m", "ipdocs", "render", "formats_innkalling.yaml", "--pdf"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -116,7 +115,7 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
         if pidfile.is_file():
             os.kill(int(pidfile.read_text()), signal.SIGKILL)
     assert (left / "000001.docx").is_file()
-    assert not (outbox / "IP-0").exists()  # nothing of it was published
+    assert not (outbox / "IP-2026-0042" / "2026-12-03_innkalling.docx").exists()  # unpublished
 
     third = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
     assert third.returncode == 0, third.stdout + third.stderr

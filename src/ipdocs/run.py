@@ -33,7 +33,7 @@ import multiprocessing
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +165,8 @@ class Run:
                 entry.pending.append(_Pending(index, b.docx, b.calendar, b.target))
             self._entries.append(entry)
             return result
-        files = [_files(b.docx, b.target, calendar=b.calendar) for b in begun]
+        # A generator: a batch's paths are not held twice (memory stays flat, bench/batch.py).
+        files = (_files(b.docx, b.target, calendar=b.calendar) for b in begun)
         result = self._place(result, files)
         self._entries.append(_Entry(result))
         return result
@@ -238,9 +239,9 @@ class Run:
 
     # --- publishing -----------------------------------------------------------------------
 
-    def _place(self, result, files: list[list[tuple[Path, Path]]]):
-        """Move each made document's staged files (`files[i]` for `result.made[i]`, the .docx
-        first) into the outbox, and record the result in the ledger.
+    def _place(self, result, files: Iterable[list[tuple[Path, Path]]]):
+        """Move each made document's staged files (the i-th of `files` for `result.made[i]`,
+        the .docx first) into the outbox, and record the result in the ledger.
 
         A move that fails (a full disk, a case folder others may not write in) stops here, and
         what was moved is recorded all the same, so the ledger knows every published file.
@@ -251,8 +252,8 @@ class Run:
         placed: list[int] = []
         try:
             with output_errors(self.settings.outbox):
-                for pairs in files:  # folders first: the step most likely to fail
-                    pairs[0][1].parent.mkdir(parents=True, exist_ok=True)
+                for folder in {m.path.parent for m in made}:  # first: most likely to fail
+                    folder.mkdir(parents=True, exist_ok=True)
                 for index, pairs in enumerate(files):
                     moved: list[Path] = []
                     try:
@@ -275,7 +276,7 @@ class Run:
                     )
                 )
             raise _PartlySaved(
-                f"{error} Bare {len(placed)} av {len(files)} dokumenter fra "
+                f"{error} Bare {len(placed)} av {len(made)} dokumenter fra "
                 f"{result.source.name} ble lagret."
             ) from None
         result = dataclasses.replace(result, made=tuple(made))
