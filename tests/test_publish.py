@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import stat
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 
+from ipdocs import publish as publish_module
 from ipdocs.errors import IpdocsError
 from ipdocs.publish import case_folder, publish
 
@@ -40,3 +45,47 @@ def test_case_folder_stays_inside_the_outbox(tmp_path, case):
 
 def test_case_folder(tmp_path):
     assert case_folder(tmp_path, "IP-2026-0042") == (tmp_path / "IP-2026-0042").resolve()
+
+
+_PUBLISH_UNDER_UMASK = """
+import os, sys
+os.umask(int(sys.argv[1], 8))  # as a shell or systemd's UMask= sets it before ipdocs starts
+from pathlib import Path
+from ipdocs.publish import publish
+folder = Path(sys.argv[2])
+publish(b"document", folder / "2026-12-03_innkalling.docx")
+publish(b"scan", folder / "signert" / "samtykke.pdf", exclusive=True)
+publish(b"report", folder / "feil" / "innkalling.yaml.feil.txt", sync=False)
+"""
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"),
+    [(0o022, 0o644), (0o007, 0o660), (0o077, 0o600)],
+    ids=["umask 022", "umask 007 (the service)", "umask 077"],
+)
+def test_published_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    """Review finding: mkstemp makes 0600 and the rename kept it, so with the service's
+    UMask=0007 the coordinators in the group could not open a single document or report."""
+    subprocess.run(
+        [sys.executable, "-c", _PUBLISH_UNDER_UMASK, oct(umask), str(tmp_path)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        check=True,
+    )
+    published = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(published) == 3
+    for path in published:
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path.name
+
+
+def test_the_umask_is_read_without_proc_too(monkeypatch):
+    def no_proc(*args, **kwargs):
+        raise FileNotFoundError("/proc/self/status")
+
+    monkeypatch.setattr(publish_module, "open", no_proc, raising=False)
+    old = os.umask(0o027)
+    try:
+        assert publish_module._read_umask() == 0o027
+        assert os.umask(0o027) == 0o027  # and left as it was
+    finally:
+        os.umask(old)

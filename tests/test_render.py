@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+import zipfile
 
 import pytest
 from conftest import DATA, TODAY, docx_text, require_program
@@ -237,3 +238,27 @@ def test_every_template_converts_to_pdf_with_libreoffice(tmp_path, settings, kin
     ).stdout
     assert "IP-2026-0042" in text
     assert "Kari Nordmann" in text or "Peder Berg" in text
+
+
+def test_preparing_a_template_with_a_tag_left_open_names_it_in_norwegian(tmp_path):
+    """The run prepares templates before its workers start (`--jobs 2`): that path must speak
+    like rendering does, not end as "Noe gikk galt inne i ipdocs (TemplateSyntaxError …)"."""
+    template = _template_with(tmp_path, "Hei {{ bruker.navn ")
+    with pytest.raises(TemplateError) as info:
+        template.prepare()
+    message = str(info.value)
+    assert message.startswith("Malen mal.docx har en feil i en kode med {{ }} eller {% %}")
+    assert "ipdocs templates check" in message
+
+
+def test_a_template_whose_word_content_is_cut_short(tmp_path, settings):
+    whole = _template_with(tmp_path, "Hei {{ bruker.navn }}").path
+    broken = tmp_path / "skadet.docx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data[: len(data) // 2]
+            target.writestr(info, data)
+    with pytest.raises(TemplateError, match="Malen skadet.docx er skadet"):
+        render.DocumentTemplate(broken).render(render.context(document("innkalling"), settings))

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import sqlite3
+import stat
 import subprocess
+from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import DATA, docx_text, require_program, run_cli
+from docx import Document as WordDocument
 
 from ipdocs import pipeline
+from ipdocs.errors import IpdocsError, TemplateError
 from ipdocs.ledger import Ledger
 from ipdocs.readers.batch import REQUIRED
 from ipdocs.run import Run
-from ipdocs.settings import Settings
+from ipdocs.settings import Settings, bundled_templates
 
 
 def batch_workbook(path, people):
@@ -93,13 +100,25 @@ def test_process_file_alone_is_a_run_of_its_own(tmp_path, settings):
     assert made.path.is_file() and [e.suffix for e in made.extras] == [".ics"]
 
 
-def test_batch_pdf_with_real_libreoffice(tmp_path):
+@pytest.fixture
+def service_umask():
+    """The umask of the systemd unit (UMask=0007), inherited by the ipdocs the test starts."""
+    old = os.umask(0o007)
+    yield 0o007
+    os.umask(old)
+
+
+def test_batch_pdf_with_real_libreoffice(tmp_path, service_umask):
     require_program("soffice")
     require_program("pdftotext")
     batch_workbook(tmp_path / "b.xlsx", ["Kari Nordmann", "Åse Ødegård", "Per Berg"])
     result = run_cli("batch", "b.xlsx", "--pdf", "--jobs", "2", cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Lager PDF" in result.stderr
+    # The group shares the outbox: every file is readable and writable by it (0666 & ~0007).
+    made = [p for p in (tmp_path / "outbox").glob("IP-*/*") if p.is_file()]
+    assert sorted({p.suffix for p in made}) == [".docx", ".ics", ".pdf"] and len(made) == 9
+    assert {stat.S_IMODE(p.stat().st_mode) for p in made} == {0o660}
     for i, name in enumerate(["Kari Nordmann", "Åse Ødegård", "Per Berg"]):
         pdf = tmp_path / "outbox" / f"IP-{i}" / "2026-12-03_innkalling.pdf"
         text = subprocess.run(
@@ -138,3 +157,172 @@ def test_pdf_and_calendar_settings_in_the_settings_file(tmp_path):
     loaded = Settings.load(tmp_path / "ipdocs.toml")
     assert loaded.pdf is True and loaded.ics is False
     assert Settings.load(tmp_path / "ipdocs.toml", pdf=False).pdf is False  # --pdf given wins
+
+
+# --- a run that cannot finish a file leaves nothing half-made ---------------------------------
+
+
+def office(tmp_path: Path) -> Path:
+    """A folder as `ipdocs init` makes it (templates/ holds copies the user may edit)."""
+    result = run_cli("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp_path
+
+
+def add_paragraph(template: Path, text: str) -> None:
+    word = WordDocument(str(template))
+    word.add_paragraph(text)
+    word.save(str(template))
+
+
+def outbox_files(outbox: Path) -> list[str]:
+    """Everything in the outbox a user can see (not the ledger, not staging folders)."""
+    return sorted(
+        str(p.relative_to(outbox))
+        for p in outbox.rglob("*")
+        if p.is_file() and ".ipdocs" not in p.relative_to(outbox).parts
+    )
+
+
+def ledger_counts(outbox: Path) -> tuple[int, int]:
+    with sqlite3.connect(outbox / ".ipdocs" / "ledger.sqlite") as db:
+        inputs = db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0]
+        documents = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    return inputs, documents
+
+
+def staging_folders(outbox: Path) -> list[Path]:
+    return list((outbox / ".ipdocs").glob("staging-*"))
+
+
+def batch_rows(path: Path, count: int, *, nynorsk_row: int = 0) -> Path:
+    """`count` invitations, one case each; row `nynorsk_row` (1-based) has `sprak: nn`."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Innkallinger"
+    ws.append([*REQUIRED, "sprak"])
+    for i in range(1, count + 1):
+        ws.append(
+            [f"IP-{i:03d}", "Kari Nordmann", "03.12.2026", "09:00", "10:30", "Rådhuset", None]
+            + ["Ola Hansen", "400 31 579", "Per Olsen (Fastlege)", "Status"]
+            + ["nn" if i == nynorsk_row else "nb"]
+        )
+    book.save(path)
+    return path
+
+
+def test_a_broken_template_makes_nothing_of_the_file_and_says_so(tmp_path):
+    """Review finding: the .ics was published before the template failed, and left alone."""
+    root = office(tmp_path)
+    (root / "templates" / "innkalling_nb.docx").write_bytes(b"garbage\n")
+    for kind in ("innkalling", "referat"):
+        shutil.copy(DATA / f"formats_{kind}.yaml", root)
+    result = run_cli("render", "formats_innkalling.yaml", "formats_referat.yaml", cwd=root)
+    assert result.returncode == 3, result.stdout + result.stderr
+    outbox = root / "outbox"
+    assert outbox_files(outbox) == []  # no calendar file without its document
+    assert ledger_counts(outbox) == (0, 0)
+    assert staging_folders(outbox) == []
+    assert "Malen innkalling_nb.docx er ikke et Word-dokument" in result.stderr
+    assert "Ingenting fra formats_innkalling.yaml ble laget." in result.stderr
+    assert "Traceback" not in result.stderr and "Noe gikk galt" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("broken", "jobs"),
+    [("garbage", "1"), ("unknown field in the nynorsk template", "2")],
+)
+def test_a_batch_with_a_broken_template_publishes_nothing_until_it_is_fixed(tmp_path, broken, jobs):
+    """Review finding: with `--jobs 2` and the nynorsk template of row 16 naming an unknown
+    field, 19 documents and 20 calendar files were published, the ledger held none of them and
+    there was no summary."""
+    root = office(tmp_path)
+    batch_rows(root / "b.xlsx", 20, nynorsk_row=16)
+    templates = root / "templates"
+    if broken == "garbage":
+        (templates / "innkalling_nb.docx").write_bytes(b"garbage\n")
+        expected = "Malen innkalling_nb.docx er ikke et Word-dokument"
+    else:
+        add_paragraph(templates / "innkalling_nn.docx", "{{ ukjent_felt }}")
+        expected = "Malen innkalling_nn.docx bruker feltet «ukjent_felt», som ikke finnes."
+    result = run_cli("batch", "b.xlsx", "--jobs", jobs, cwd=root)
+    assert result.returncode == 3, result.stdout + result.stderr
+    outbox = root / "outbox"
+    assert outbox_files(outbox) == []
+    assert ledger_counts(outbox) == (0, 0)
+    assert staging_folders(outbox) == []
+    assert expected in result.stderr
+    assert "Ingenting fra b.xlsx ble laget." in result.stderr
+    assert "Traceback" not in result.stderr
+
+    shutil.copy(bundled_templates() / "innkalling_nb.docx", templates)  # the template fixed
+    shutil.copy(bundled_templates() / "innkalling_nn.docx", templates)
+    again = run_cli("batch", "b.xlsx", "--jobs", jobs, cwd=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Ferdig: 20 innkallinger laget" in again.stdout
+    files = outbox_files(outbox)
+    assert len(files) == 40 and all(f.endswith((".docx", ".ics")) for f in files)
+    assert ledger_counts(outbox) == (1, 20)
+
+
+def test_a_template_syntax_error_in_the_workers_is_named_in_norwegian(tmp_path):
+    """Review finding: with `--jobs 2` a tag left open was reported as a fault in ipdocs."""
+    root = office(tmp_path)
+    add_paragraph(root / "templates" / "innkalling_nb.docx", "{{ bruker.navn ")
+    batch_rows(root / "b.xlsx", 3)
+    result = run_cli("batch", "b.xlsx", "--jobs", "2", cwd=root)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "Malen innkalling_nb.docx har en feil i en kode med {{ }} eller {% %}" in result.stderr
+    assert "ipdocs templates check" in result.stderr
+    assert "Noe gikk galt" not in result.stderr and "TemplateSyntaxError" not in result.stderr
+    assert outbox_files(root / "outbox") == []
+
+
+def test_with_pdf_a_broken_template_also_drops_what_waits_for_the_pdf_stage(tmp_path, settings):
+    templates = tmp_path / "maler"
+    shutil.copytree(bundled_templates(), templates)
+    add_paragraph(templates / "referat_nb.docx", "{{ ukjent_felt }}")
+    settings = settings.replace(pdf=True, templates=templates)
+    first = batch_workbook(tmp_path / "a.xlsx", ["Anne", "Carl"])
+    second = tmp_path / "b.yaml"
+    shutil.copy(DATA / "formats_referat.yaml", second)
+    converter = FakeConverter()
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        with Run(settings, ledger=ledger, converter=converter) as run:
+            pipeline.process_file(first, settings, ledger=ledger, run=run)
+            with pytest.raises(TemplateError) as info:
+                pipeline.process_file(second, settings, ledger=ledger, run=run)
+            assert run.finish() == []  # what waited for its PDF was dropped with it
+            assert converter.calls == []
+            assert "Ingenting fra b.yaml eller fra filene før den ble laget." in str(info.value)
+        assert ledger.recent() == []
+    assert outbox_files(settings.outbox) == []
+    assert staging_folders(settings.outbox) == []
+
+
+def test_a_document_that_cannot_be_saved_is_named_and_what_was_saved_is_recorded(
+    tmp_path, settings
+):
+    """The second case's document cannot be moved into place (a folder has taken its name):
+    the first one is in the outbox, so the ledger has it; the error is not the file's fault."""
+    blocked = settings.outbox / "IP-1" / "2026-12-03_innkalling.docx"
+    (blocked / "noe").mkdir(parents=True)
+    source = batch_workbook(tmp_path / "a.xlsx", ["Anne", "Berit", "Carl"])
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        with pytest.raises(IpdocsError) as info:
+            pipeline.process_file(source, settings, ledger=ledger)
+        message = str(info.value)
+        assert f"Dokumentene kunne ikke lagres i {settings.outbox}" in message
+        assert "Ingenting fra a.xlsx" not in message  # one was saved: the message does not lie
+        assert "Bare 1 av 3 dokumenter fra a.xlsx ble lagret." in message
+        assert info.value.exit_code == 3  # not the file's fault: the watcher tries again later
+        [row] = ledger.recent()
+        assert row.status == "partial"  # not "ok": the watcher makes it again, not a copy
+        assert [Path(p).parent.name for p in row.outputs] == ["IP-0"]
+        assert [d.case for d in ledger.documents("IP-0")] == ["IP-0"]
+        assert ledger.documents("IP-2") == []
+    assert "Anne" in docx_text(settings.outbox / "IP-0" / "2026-12-03_innkalling.docx")
+    assert outbox_files(settings.outbox) == [
+        "IP-0/2026-12-03_innkalling.docx",
+        "IP-0/2026-12-03_innkalling.ics",
+    ]

@@ -206,6 +206,7 @@ def test_ipdocs_failing_gives_the_file_back_and_tries_again(tmp_path):
     assert "ikke et Word-dokument" in watcher.text()
     wait_until(lambda: (inbox / "innkalling.yaml").is_file(), timeout=10, what="given back")
     assert not (inbox / "feil" / "innkalling.yaml").exists()
+    assert not (root / "outbox" / "IP-F-001").exists()  # not even its calendar file
     broken.unlink()  # fixed: the bundled template is used
     wait_until(lambda: (inbox / "ferdig" / "innkalling.yaml").is_file(), timeout=30, what="made")
     assert watcher.stop() == 0

@@ -9,7 +9,8 @@ all the PDFs of a run); without one, the file is a run of its own.
 `process_file` is the only way documents are made; the CLI, the watcher and the batch command
 call it and hold no document logic. Bad input never raises: it comes back as `Refused` entries
 in the `Result`. Broken templates, a full disk or LibreOffice failing do raise (IpdocsError):
-those are not the input's fault and the input must not be blamed for them.
+those are not the input's fault and the input must not be blamed for them. Nothing of such a
+file reaches the outbox or the ledger, and the error says so (`Run.abandon`).
 """
 
 from __future__ import annotations
@@ -163,13 +164,20 @@ def process_file(
             "Sjekk at den finnes og at du har tilgang.",
         )
         result = Result(path, (), (Refused("", (problem,)),))
+    except BaseException as exc:  # a template, the disk: not the input's fault (see Run.abandon)
+        if write:
+            raise run.abandon(path, exc) from None
+        raise
     else:
         result = Result(path, tuple(made), tuple(refused), digest)
     if write and not result.made:
         run.discard()  # a file refused whole: nothing it began is kept
     if not write:
         return result
-    return run.publish(result)  # render → calendar → [PDF] → publish → ledger
+    try:
+        return run.publish(result)  # render → calendar → [PDF] → publish → ledger
+    except BaseException as exc:
+        raise run.abandon(path, exc) from None
 
 
 def _same_output(first: str) -> Problem:

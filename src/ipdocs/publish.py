@@ -1,12 +1,33 @@
-"""Putting a finished file in place: never a partial file, never outside the output folder."""
+"""Putting a finished file in place: never a partial file, never outside the output folder.
+
+A published file gets the mode any file created under the process's umask gets (0666 minus the
+umask): the temporary file `mkstemp` makes is private (0600), and the rename would keep that,
+so coordinators sharing the outbox through a group (the systemd unit's UMask=0007) could not
+open their documents.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import IpdocsError
+
+
+@contextlib.contextmanager
+def output_errors(outbox: Path):
+    """Writing into the outbox failed: the disk, not the input, is to blame (exit code 3, and
+    the watcher gives the file back to be tried again later)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise IpdocsError(
+            f"Dokumentene kunne ikke lagres i {outbox} ({reason}). Sjekk at det er plass på "
+            "disken og at du har lov til å skrive i mappen, og prøv igjen."
+        ) from None
 
 
 def case_folder(outbox: Path, case: str) -> Path:
@@ -16,6 +37,27 @@ def case_folder(outbox: Path, case: str) -> Path:
     if folder.parent != root:
         raise IpdocsError(f"Saksnøkkelen «{case}» kan ikke brukes som mappenavn.")
     return folder
+
+
+def _read_umask() -> int:
+    """The process's umask, without changing it where the kernel tells (Linux 4.7+)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Elsewhere the only way to read it is to set it. Done once, at import, and set to the
+    # strictest mask meanwhile: a file another thread creates in that instant is never more
+    # open than it should be.
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+# The umask is set before ipdocs starts (a shell, systemd's UMask=) and ipdocs never changes it.
+FILE_MODE = 0o666 & ~_read_umask()
 
 
 def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = True) -> Path:
@@ -31,6 +73,10 @@ def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = 
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            # mkstemp's 0600 would follow the file into place. A share without Unix modes
+            # may refuse this: the file is written all the same.
+            with contextlib.suppress(OSError):
+                os.fchmod(f.fileno(), FILE_MODE)
             f.write(data)
             f.flush()
             if sync:

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from . import fnr, language
 from .errors import TemplateError
@@ -80,12 +81,17 @@ class DocumentTemplate:
             return self._render_plain(context)
 
     def prepare(self) -> PreparedTemplate | None:
-        """The compiled-once template (prepared.py), or None when only docxtpl can render it."""
+        """The compiled-once template (prepared.py), or None when only docxtpl can render it.
+
+        Compiling is where a broken tag shows: its error is translated here too, whoever
+        prepares (a render, or the run preparing templates before its workers start).
+        """
         if self._compiled is _UNPREPARED:
-            try:
-                self._compiled = PreparedTemplate(self.data, jinja_env())
-            except NotPreparable:
-                self._compiled = None
+            with self._template_errors():
+                try:
+                    self._compiled = PreparedTemplate(self.data, jinja_env())
+                except NotPreparable:
+                    self._compiled = None
         return self._compiled
 
     def _render_plain(self, context: dict) -> bytes:
@@ -111,6 +117,16 @@ class DocumentTemplate:
             raise TemplateError(
                 f"Malen {self.path.name} prøver å nå noe annet enn feltene. Det er ikke tillatt i en mal."
             ) from None
+        except etree.XMLSyntaxError:  # word/document.xml (or a header) cut short or damaged
+            raise TemplateError(
+                f"Malen {self.path.name} er skadet, og Word-innholdet kan ikke leses. Åpne den i "
+                "Word, lagre den på nytt og kjør «ipdocs templates check»."
+            ) from None
+        except jinja2.TemplateError as exc:  # any other: the template's, never the input's
+            raise TemplateError(
+                f"Malen {self.path.name} kan ikke brukes ({exc}). Rett den i Word og kjør "
+                "«ipdocs templates check»."
+            ) from None
 
 
 _UNPREPARED = object()
@@ -127,6 +143,8 @@ def load_template(path: Path) -> DocumentTemplate:
         stat = path.stat()
     except FileNotFoundError:
         raise TemplateError(f"Malen {path} finnes ikke.") from None
+    except OSError as exc:  # the templates folder on a share gone, or not ours to read
+        raise TemplateError(f"Malen {path} kan ikke leses ({exc.strerror}).") from None
     return _cached(path, stat.st_mtime_ns, stat.st_size)
 
 

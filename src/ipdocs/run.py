@@ -6,14 +6,20 @@ for the stages after validation:
 
     render (prepared templates; `jobs` processes) → calendar file → [PDF] → publish → ledger
 
-Without PDF nothing waits: each file's documents are published and its result recorded before
-`process_file` returns. With PDF, a LibreOffice start costs a second, so the documents of the
-whole run wait in a staging folder beside the outbox until `finish()`, which converts all of
-them with one LibreOffice process per job, publishes the .docx, .pdf and .ics of every document
-that converted, refuses the ones that did not (that document only, reported like any other
-problem, and nothing of it is published), records every result in the ledger and returns the
-final results. The watcher can keep one Run for a burst of files and call `finish()` when the
-inbox is quiet; `process_file` without a run makes a run of that one file.
+Every document is written first to the run's private staging folder beside the outbox
+(staging.py) and reaches the outbox only by a rename, its .docx before its .ics and .pdf. So a
+file the run has to give up on (a broken template, a full disk: not the input's fault, see
+`abandon`) leaves nothing in the outbox, and whatever is published is recorded in the ledger.
+
+Without PDF nothing waits: each file's documents are published together once they have all
+rendered, and its result recorded before `process_file` returns. With PDF, a LibreOffice start
+costs a second, so the documents of the whole run wait in the staging folder until `finish()`,
+which converts all of them with one LibreOffice process per job, publishes the .docx, .pdf and
+.ics of every document that converted, refuses the ones that did not (that document only,
+reported like any other problem, and nothing of it is published), records every result in the
+ledger and returns the final results. The watcher can keep one Run for a burst of files and
+call `finish()` when the inbox is quiet; `process_file` without a run makes a run of that one
+file.
 
 Memory stays flat as a batch grows: each document is rendered as soon as its row is valid (here,
 or a few at a time in a worker while the next rows are read), written, and only its paths kept.
@@ -26,17 +32,16 @@ import dataclasses
 import multiprocessing
 import os
 import shutil
-import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ics, render
+from . import ics, render, staging
 from ._exec import soffice
-from .errors import Problem
+from .errors import InputError, IpdocsError, Problem
 from .model import Document, Invitation
-from .publish import case_folder, publish, publish_file
+from .publish import case_folder, output_errors, publish, publish_file
 from .settings import Settings
 
 # Progress: (stage, done, total); stage is "render" or "pdf"; total is None while rows are
@@ -60,7 +65,7 @@ class _Pending:
 class _Begun:
     """A document on its way: where its files are written and where they end up."""
 
-    docx: Path  # the .docx as written: in the outbox, or in the staging folder (PDF)
+    docx: Path  # the .docx as written, in the staging folder
     target: Path  # its place in the outbox
     calendar: Path | None  # the .ics as written (beside `docx`)
 
@@ -109,60 +114,62 @@ class Run:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-        if self._staging is not None:
-            shutil.rmtree(self._staging, ignore_errors=True)
-            self._staging = None
+        self._remove_staging()
 
     # --- the stages after validation ---------------------------------------------------
 
     def begin(self, document: Document) -> None:
         """Start making `document` now: here with one job, else in a worker while the caller
         validates the next row. Only its paths are kept, so memory stays flat as a batch grows.
+        Everything is written to the staging folder; `publish` or `finish` moves it into place.
         """
-        target = self._case_folder(document.case) / render.output_name(document)
-        docx = target
-        if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
+        outbox = self.settings.outbox
+        with output_errors(outbox):
+            target = self._case_folder(document.case) / render.output_name(document)
             self._staged += 1
             docx = self._staging_folder() / f"{self._staged:06d}.docx"
-        calendar = None
-        if self._wants_calendar(document):
-            calendar = docx.with_suffix(".ics")
-            publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
-        self._begun.append(_Begun(docx, target, calendar))
+            calendar = docx.with_suffix(".ics") if self._wants_calendar(document) else None
+            self._begun.append(_Begun(docx, target, calendar))  # first: discard() finds it
+            if calendar is not None:
+                publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
+            if self.jobs == 1:
+                _render_one(document, docx, self.settings)
+            else:
+                self._queued.append((document, docx))
+                if len(self._queued) >= _CHUNK:
+                    self._submit()
         if self.jobs == 1:
-            _render_one(document, docx, self.settings)
             self._report("render", len(self._begun), None)
-            return
-        self._queued.append((document, docx))
-        if len(self._queued) >= _CHUNK:
-            self._submit()
 
     def publish(self, result):
-        """Finish the documents begun for one file's result (its `made`, in order)."""
-        begun, self._begun = self._begun, []
-        while self._queued:
-            self._submit()
-        for future in cf.as_completed(self._in_flight):
-            future.result()  # a template error in a worker is raised here
+        """Finish the documents begun for one file's result (its `made`, in order).
+
+        Raises what stopped the rendering (a template error in a worker comes back here); the
+        documents stay staged, for `abandon` to remove.
+        """
+        with output_errors(self.settings.outbox):
+            while self._queued:
+                self._submit()
+            for future in cf.as_completed(self._in_flight):
+                future.result()
         self._in_flight = set()
+        begun, self._begun = self._begun, []
         self._report("render", len(begun), len(begun))
-        made = list(result.made)
-        for index, b in enumerate(begun):
-            made[index] = dataclasses.replace(made[index], path=b.target)
-        if not self.settings.pdf:
+        made = [
+            dataclasses.replace(m, path=b.target) for m, b in zip(result.made, begun, strict=True)
+        ]
+        result = dataclasses.replace(result, made=tuple(made))
+        if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
+            entry = _Entry(result)
             for index, b in enumerate(begun):
-                if b.calendar is not None:
-                    made[index] = dataclasses.replace(made[index], extras=(b.calendar,))
-            result = dataclasses.replace(result, made=tuple(made))
-            if self.ledger is not None:
-                self.ledger.record(result)
-            self._entries.append(_Entry(result))
+                entry.pending.append(_Pending(index, b.docx, b.calendar, b.target))
+            self._entries.append(entry)
             return result
-        entry = _Entry(dataclasses.replace(result, made=tuple(made)))
-        for index, b in enumerate(begun):
-            entry.pending.append(_Pending(index, b.docx, b.calendar, b.target))
-        self._entries.append(entry)
-        return entry.result
+        # A generator: a batch's paths are not held twice (memory stays flat, bench/batch.py).
+        files = (_files(b.docx, b.target, calendar=b.calendar) for b in begun)
+        result = self._place(result, files)
+        self._entries.append(_Entry(result))
+        return result
 
     def add_done(self, result) -> None:
         """A result finished without these stages (a signed scan, filed and recorded)."""
@@ -172,12 +179,34 @@ class Run:
         """Forget the documents begun for the current file (it was refused whole)."""
         begun, self._begun = self._begun, []
         self._queued = []
-        cf.wait(self._in_flight)
+        cf.wait(self._in_flight)  # a worker still writing one of them
         self._in_flight = set()
         for b in begun:
             for path in (b.docx, b.calendar):
                 if path is not None:
                     path.unlink(missing_ok=True)
+
+    def abandon(self, source: Path, error: BaseException) -> BaseException:
+        """`source` cannot be finished, and not through its own fault (a broken template, a
+        full disk): nothing begun for it reaches the outbox, nor do the documents waiting for
+        the PDF stage. Returns the error to raise, saying so in the user's words.
+
+        Nothing half-made: without this, a calendar file could be published without its
+        document, or documents published that the ledger (and so the archive) never heard of.
+        The watcher gives such a file back to the inbox and tries again later.
+        """
+        waiting = [e for e in self._entries if e.pending]
+        self.discard()
+        for entry in waiting:
+            self._entries.remove(entry)
+            for p in entry.pending:
+                for path in (p.docx, p.calendar):
+                    if path is not None:
+                        path.unlink(missing_ok=True)
+        if not isinstance(error, IpdocsError) or isinstance(error, (InputError, _PartlySaved)):
+            return error
+        before = " eller fra filene før den" if waiting else ""
+        return type(error)(f"{error} Ingenting fra {source.name}{before} ble laget.")
 
     def finish(self) -> list:
         """Convert what waits for PDF, publish, record; the final result of every file."""
@@ -185,39 +214,75 @@ class Run:
 
         waiting = [p for e in self._entries for p in e.pending]
         made_pdf, failed = self._convert([p.docx for p in waiting]) if waiting else ({}, {})
+        entries, self._entries = self._entries, []
         results = []
-        for entry in self._entries:
+        for entry in entries:
             if not entry.pending:
                 results.append(entry.result)
                 continue
             result = entry.result
-            made, refused = list(result.made), list(result.refused)
-            keep = [True] * len(made)
+            made, refused, files = [], list(result.refused), []
             for p in entry.pending:
-                m = made[p.made_index]
+                m = result.made[p.made_index]
                 if p.docx in made_pdf:
-                    publish_file(p.docx, p.target)
-                    extras = [publish_file(made_pdf[p.docx], p.target.with_suffix(".pdf"))]
-                    if p.calendar is not None:
-                        extras.append(publish_file(p.calendar, p.target.with_suffix(".ics")))
-                    made[p.made_index] = dataclasses.replace(m, extras=tuple(extras))
+                    made.append(m)
+                    files.append(
+                        _files(p.docx, p.target, pdf=made_pdf[p.docx], calendar=p.calendar)
+                    )
                 else:
-                    keep[p.made_index] = False
                     reason = failed.get(p.docx, "LibreOffice klarte ikke å lage PDF.")
                     refused.append(Refused(m.label, (_pdf_problem(m, reason),)))
-            result = dataclasses.replace(
-                result,
-                made=tuple(m for m, k in zip(made, keep, strict=True) if k),
-                refused=tuple(refused),
-            )
-            if self.ledger is not None:
-                self.ledger.record(result)
-            results.append(result)
-        self._entries = []
-        if self._staging is not None:
-            shutil.rmtree(self._staging, ignore_errors=True)
-            self._staging = None
+            result = dataclasses.replace(result, made=tuple(made), refused=tuple(refused))
+            results.append(self._place(result, files))
+        self._remove_staging()
         return results
+
+    # --- publishing -----------------------------------------------------------------------
+
+    def _place(self, result, files: Iterable[list[tuple[Path, Path]]]):
+        """Move each made document's staged files (the i-th of `files` for `result.made[i]`,
+        the .docx first) into the outbox, and record the result in the ledger.
+
+        A move that fails (a full disk, a case folder others may not write in) stops here, and
+        what was moved is recorded all the same, so the ledger knows every published file.
+        """
+        from .pipeline import Refused
+
+        made = list(result.made)
+        placed: list[int] = []
+        try:
+            with output_errors(self.settings.outbox):
+                for folder in {m.path.parent for m in made}:  # first: most likely to fail
+                    folder.mkdir(parents=True, exist_ok=True)
+                for index, pairs in enumerate(files):
+                    moved: list[Path] = []
+                    try:
+                        for staged, target in pairs:
+                            moved.append(publish_file(staged, target))
+                    finally:
+                        if moved:  # its .docx is in the outbox: published
+                            made[index] = dataclasses.replace(made[index], extras=tuple(moved[1:]))
+                            placed.append(index)
+        except IpdocsError as error:
+            if not placed:
+                raise
+            if self.ledger is not None:
+                lost = Refused("", (Problem("outbox", str(error)),))
+                self.ledger.record(
+                    dataclasses.replace(
+                        result,
+                        made=tuple(made[i] for i in placed),
+                        refused=(*result.refused, lost),
+                    )
+                )
+            raise _PartlySaved(
+                f"{error} Bare {len(placed)} av {len(made)} dokumenter fra "
+                f"{result.source.name} ble lagret."
+            ) from None
+        result = dataclasses.replace(result, made=tuple(made))
+        if self.ledger is not None:
+            self.ledger.record(result)
+        return result
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -261,11 +326,15 @@ class Run:
 
     def _staging_folder(self) -> Path:
         if self._staging is None:
-            root = self.settings.outbox / ".ipdocs"
-            root.mkdir(parents=True, exist_ok=True)
-            # Beside the outbox, on the same disk: publishing is then a rename.
-            self._staging = Path(tempfile.mkdtemp(prefix="staging-", dir=root))
+            # Beside the outbox, on the same disk: publishing is then a rename. Making it
+            # sweeps away what killed runs left (staging.py).
+            self._staging = staging.create(self.settings.outbox)
         return self._staging
+
+    def _remove_staging(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
 
     def _convert(self, documents: list[Path]) -> tuple[dict[Path, Path], dict[Path, str]]:
         """One LibreOffice process per job, each converting its share of the documents."""
@@ -292,6 +361,24 @@ class Run:
     def _report(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
+
+
+class _PartlySaved(IpdocsError):
+    """Some of a file's documents reached the outbox before saving failed; the message says
+    how many (and the ledger has them)."""
+
+
+def _files(
+    docx: Path, target: Path, *, pdf: Path | None = None, calendar: Path | None = None
+) -> list[tuple[Path, Path]]:
+    """A document's staged files and their places in the outbox: the .docx first, so the
+    .pdf and .ics are never there without it."""
+    pairs = [(docx, target)]
+    if pdf is not None:
+        pairs.append((pdf, target.with_suffix(".pdf")))
+    if calendar is not None:
+        pairs.append((calendar, target.with_suffix(".ics")))
+    return pairs
 
 
 def _pdf_problem(made, reason: str) -> Problem:
