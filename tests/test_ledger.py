@@ -105,3 +105,28 @@ def test_a_signed_consent_keeps_its_scope(tmp_path):
         )
         [row] = ledger.documents("IP-1")
         assert (row.origin, row.covers_transfer) == ("signed", True)
+
+
+def test_the_ledger_opens_to_the_group_under_the_services_umask(tmp_path):
+    # The umask is read once at import, as systemd's UMask= sets it: so in a fresh process.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = (
+        "import os, sys; os.umask(0o007); sys.path.insert(0, sys.argv[2])\n"
+        "from pathlib import Path\n"
+        "from ipdocs.ledger import Ledger\n"
+        "with Ledger.for_outbox(Path(sys.argv[1])) as ledger:\n"
+        "    ledger.close_case('IP-1', 'avslutning')\n"
+        "    print(oct(os.stat(ledger.path).st_mode & 0o777))\n"
+        "    print(oct(os.stat(str(ledger.path) + '-wal').st_mode & 0o777))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "outbox"), str(ROOT / "src")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["0o660", "0o660"], done.stderr

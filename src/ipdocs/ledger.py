@@ -12,13 +12,16 @@ text), and the name never goes into a log line or a file name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import redact
+from .publish import FILE_MODE
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
@@ -98,8 +101,15 @@ class Ledger:
             )
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
         # One connection per Ledger; autocommit mode, each write its own short transaction.
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        if new:
+            # SQLite makes its file 0644 minus the umask; under the service's UMask=0007 that
+            # shuts out the coordinators in the group, who render and archive in the same
+            # outbox. Give it the mode every published file gets (its -wal and -shm copy it).
+            with contextlib.suppress(OSError):
+                os.chmod(path, FILE_MODE)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
