@@ -171,3 +171,10 @@ def test_yes_no_words_still_work_where_yes_or_no_is_asked(tmp_path, word, regula
     text = example("innkalling").replace("    fast: false", f"    fast: {word}")
     [entry] = readers.read(write(tmp_path, text), today=TODAY)
     assert entry.document.participants[1].regular is regular
+
+
+def test_json_nan_is_refused_not_printed_as_nan(tmp_path):
+    path = tmp_path / "n.json"
+    path.write_text('{"dokument": "fullmakt", "sak": NaN}', encoding="utf-8")
+    with pytest.raises(readers.InputError, match="«NaN», som ikke er et tall eller en tekst"):
+        readers.read(path, today=TODAY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -138,3 +139,9 @@ def test_a_scan_named_in_lower_case_joins_the_case_as_it_is_spelled(tmp_path):
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         kinds = [(d.kind, d.origin) for d in ledger.documents("IP-2026-0042")]
     assert ("samtykke", "signed") in kinds
+
+
+def test_a_sami_case_key_in_a_name_saved_on_a_mac_is_read():
+    # A Mac writes á as a + combining acute: the same key, once its marks are folded.
+    decomposed = "IP-Ka\u0301ra\u0301s\u030cjohka_samtykke.pdf"
+    assert identify(Path(decomposed)).case == "IP-Kárášjohka"

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,8 @@ def process_signed(
 
 def identify(path: Path) -> Identity:
     """The case and document kind from `<sak>_<dokument>[_noe].pdf` or `signert/<sak>/…`."""
+    # Only read, never opened: a Mac writes å as a + ring, which the case key check folds first.
+    path = Path(unicodedata.normalize("NFC", str(path)))
     stem = path.stem
     named_date = _named_date(stem)
     if path.parent.parent.name.lower() == SIGNED_FOLDER:

@@ -122,6 +122,10 @@ def read_notes(path: Path) -> object:
         ) from None
 
 
+class _NotANumber(ValueError):
+    """JSON's NaN and Infinity: Python reads them, JSON itself does not have them."""
+
+
 def _load_json(text: str) -> object:
     twice: dict[int, list[str]] = {}  # id of a JSON object → its keys written twice
 
@@ -136,8 +140,21 @@ def _load_json(text: str) -> object:
             obj[key] = value
         return obj
 
+    def constant(name: str) -> object:
+        raise _NotANumber(name)
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except _NotANumber as exc:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    f"Filen har verdien «{exc}», som ikke er et tall eller en tekst.",
+                    "Skriv en vanlig verdi i anførselstegn, eller fjern feltet.",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [
