@@ -337,3 +337,43 @@ def test_the_rescan_finds_what_no_event_reported(tmp_path, settings):
         watcher.stop()
         thread.join(timeout=30)
     assert (inbox / "ferdig" / "b.yaml").is_file()
+
+
+def _helpers_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (from /proc: no psutil here)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_jobs_share_the_files_and_helpers_never_outlive_the_watcher(tmp_path):
+    root = make_office(tmp_path)
+    inbox = root / "inbox"
+    watcher = WatcherProcess(root, "--jobs", "3").started()
+    wait_until(lambda: len(_helpers_of(watcher.proc.pid)) == 2, timeout=15, what="two helpers")
+    helpers = _helpers_of(watcher.proc.pid)
+    for i in range(12):
+        (inbox / f"j{i:02d}.yaml").write_bytes(yaml_input("fullmakt", f"IP-J-{i:03d}"))
+    wait_until(lambda: len(filed(inbox)) == 12, timeout=60, what="12 files made")
+    assert watcher.text().count("Følger med på innboksen") == 1  # said once, not per job
+    for i in range(12):
+        assert (root / "outbox" / f"IP-J-{i:03d}" / "2009-10-23_fullmakt.docx").is_file()
+    watcher.proc.kill()  # kill -9 of the service: its helpers stop by themselves
+    watcher.proc.wait()
+    wait_until(lambda: not any(_alive(h) for h in helpers), timeout=15, what="helpers gone")

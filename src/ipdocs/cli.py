@@ -472,6 +472,14 @@ Eksempel:
     metavar="SEKUNDER",
     help="Sekunder en fil må være uendret før den leses (standard: 2).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="Hvor mange filer som lages samtidig når mange kommer på en gang "
+    "(standard: antall prosessorkjerner).",
+)
 @click.pass_context
 def watch(
     ctx: click.Context,
@@ -480,30 +488,16 @@ def watch(
     polling: bool,
     interval: float | None,
     ventetid: float | None,
+    jobs: int | None,
 ) -> int:
-    import signal
-
-    from .watch import Watcher, configure_logging
+    from .run import default_jobs
+    from .watch import configure_logging, serve
 
     settings = _settings(
         ctx, inbox=inbox, outbox=outbox, poll_interval=interval, settle_seconds=ventetid
     )
     configure_logging()
-    watcher = Watcher(settings, polling=polling)
-    stopping = []
-
-    def _stop(signum, frame) -> None:
-        if stopping:  # a second Ctrl-C: stop now; the file in hand is taken over next time
-            raise KeyboardInterrupt
-        stopping.append(signum)
-        watcher.stop()
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        watcher.run()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    serve(settings, polling=polling, jobs=jobs or default_jobs())
     return ExitCode.ok
 
 

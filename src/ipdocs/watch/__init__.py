@@ -6,12 +6,13 @@ folders.py    the inbox's layout (ferdig/, feil/, signert/, .ipdocs-arbeid/); no
 claim.py      claim by atomic rename; taking over from a stopped watcher; same-bytes locks
 outcome.py    where a finished file goes, and the note or report beside it
 mounts.py     network file system detection (then: polling)
-loop.py       the observer, the periodic rescan, the vanished inbox; calls the pipeline
+loop.py       the observer, the periodic rescan, the vanished inbox; calls the pipeline;
+              `serve`: one watcher per job (--jobs), the extra ones in child processes
 status.py     `ipdocs status`
 """
 
 from __future__ import annotations
 
-from .loop import Watcher, configure_logging
+from .loop import Watcher, configure_logging, serve
 
-__all__ = ["Watcher", "configure_logging"]
+__all__ = ["Watcher", "configure_logging", "serve"]

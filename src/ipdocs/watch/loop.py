@@ -17,8 +17,10 @@ import contextlib
 import hashlib
 import logging
 import math
+import multiprocessing
 import os
 import queue
+import signal
 import sqlite3
 import stat
 import threading
@@ -52,6 +54,8 @@ from .mounts import MOUNTINFO, filesystem_type, is_network
 from .stability import SettleTracker, Signature, signature
 
 log = logging.getLogger("ipdocs.watch")
+_QUIET = logging.getLogger(f"{log.name}.helper")
+_QUIET.disabled = True  # what the first watcher already says about the inbox
 
 CHECK_SECONDS = 1.0  # how often the inbox itself is checked (gone? back? observer alive?)
 MAX_RETRY_SECONDS = 600.0
@@ -78,7 +82,15 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    def __init__(self, settings: Settings, *, polling: bool = False, mountinfo: Path = MOUNTINFO):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        polling: bool = False,
+        mountinfo: Path = MOUNTINFO,
+        announce: bool = True,
+        parent: int | None = None,
+    ):
         self.folders = Folders(Path(os.path.abspath(settings.inbox)))
         self.outbox = Path(os.path.abspath(settings.outbox))
         self.settings = settings.replace(inbox=self.folders.inbox, outbox=self.outbox)
@@ -108,6 +120,11 @@ class Watcher:
         self._started = False
         self._said: set = set()
         self._retry: dict[str, float] = {}  # place in the inbox → seconds to wait next time
+        # A helper process (see `serve`) makes files like any watcher but leaves telling about
+        # the inbox itself to the first one, and stops when that one is gone.
+        self.announce = announce
+        self.parent = parent
+        self._about_inbox = log if announce else _QUIET
         self._listing: dict[Path, list[str]] = {}
 
     # --- running and stopping ---------------------------------------------------------
@@ -125,13 +142,15 @@ class Watcher:
             finally:
                 self._go_offline()
                 self.owner.stop()
-        log.info("Stoppet.")
+        self._about_inbox.info("Stoppet.")
 
     def _loop(self) -> None:
         next_check = next_rescan = 0.0
         while not self._stop.is_set():
             now = time.monotonic()
             if now >= next_check:
+                if self.parent is not None and os.getppid() != self.parent:
+                    break  # the first watcher was stopped hard (kill -9): stop with it
                 self._check_inbox()
                 next_check = now + CHECK_SECONDS
             if not self.online:
@@ -183,14 +202,16 @@ class Watcher:
         if self.online and ident != self._inbox_id:
             self._go_offline()
             self._lost = True
-            log.warning(
+            self._about_inbox.warning(
                 "Innboksen %s er borte (er nettverksmappen koblet fra?). Prøver igjen hvert "
                 "sekund.",
                 self.folders.inbox,
             )
         elif self.online:
             if not self._observer_alive():
-                log.warning("Overvåkingen av innboksen stoppet uventet. Starter den på nytt.")
+                self._about_inbox.warning(
+                    "Overvåkingen av innboksen stoppet uventet. Starter den på nytt."
+                )
                 self._go_offline()
             else:
                 self._watch_signed_folder()
@@ -230,14 +251,14 @@ class Watcher:
         self._inbox_id = ident
         self._rescan_now = True
         if self._lost:
-            log.info("Innboksen er tilbake. Fortsetter.")
+            self._about_inbox.info("Innboksen er tilbake. Fortsetter.")
         elif not self._started:
             how = (
                 f"ser etter nye filer hvert {_seconds(self.settings.poll_interval)}"
                 if self.polling
                 else "får beskjed om nye filer med en gang"
             )
-            log.info(
+            self._about_inbox.info(
                 "Følger med på innboksen %s (%s; en fil leses når den har vært uendret i %s). "
                 "Dokumentene legges i %s. Ferdige filer flyttes til %s/, filer med feil til %s/.",
                 self.folders.inbox,
@@ -269,7 +290,7 @@ class Watcher:
                 observer.schedule(handler, inbox, recursive=True, event_filter=_EVENTS)
                 observer.start()
             except OSError as exc:
-                log.warning(
+                self._about_inbox.warning(
                     "Får ikke varsler om nye filer fra systemet (%s). Ser etter nye filer hvert "
                     "%g. sekund i stedet.",
                     exc.strerror,
@@ -534,7 +555,7 @@ class Watcher:
     def _say_once(self, key: object, level: int, message: str) -> None:
         if key not in self._said:
             self._said.add(key)
-            log.log(level, "%s", message)
+            self._about_inbox.log(level, "%s", message)
 
 
 class RedactingFormatter(logging.Formatter):
@@ -562,3 +583,60 @@ def _seconds(value: float) -> str:
     """0.5 → "0,5 sekund", 2 → "2 sekunder": Norwegian decimal comma."""
     text = f"{value:g}".replace(".", ",")
     return f"{text} sekund" if value <= 1 else f"{text} sekunder"
+
+
+def serve(settings: Settings, *, polling: bool = False, jobs: int = 1) -> None:
+    """Watch until Ctrl-C or SIGTERM, making up to `jobs` files at once.
+
+    Each job is a watcher of its own, the extra ones in child processes: claiming a file by
+    rename already keeps it to one watcher (two servers on one share rely on the same), so
+    the jobs need nothing else to share work. A first signal stops every watcher after the
+    file in hand; a second stops at once (the files in hand are taken over at the next
+    start). A helper whose first watcher is killed outright stops by itself.
+    """
+    watcher = Watcher(settings, polling=polling)  # wrong folders are refused before any helper
+    children = []
+    if jobs > 1:
+        context = multiprocessing.get_context("fork")  # before any thread of ours starts
+        for _ in range(jobs - 1):
+            child = context.Process(target=_helper, args=(settings, polling, os.getpid()))
+            child.start()
+            children.append(child)
+    stopping: list[int] = []
+
+    def stop(signum, frame) -> None:
+        for child in children:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signum)
+        if stopping:
+            raise KeyboardInterrupt
+        stopping.append(signum)
+        watcher.stop()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watcher.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for child in children:
+            if child.is_alive() and not stopping:  # the first watcher ended by itself
+                with contextlib.suppress(OSError):
+                    os.kill(child.pid, signal.SIGTERM)
+            child.join()
+
+
+def _helper(settings: Settings, polling: bool, parent: int) -> None:
+    watcher = Watcher(settings, polling=polling, announce=False, parent=parent)
+    stopping: list[int] = []
+
+    def stop(signum, frame) -> None:
+        if stopping:
+            raise KeyboardInterrupt
+        stopping.append(signum)
+        watcher.stop()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+    with contextlib.suppress(KeyboardInterrupt):
+        watcher.run()
