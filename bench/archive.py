@@ -182,8 +182,8 @@ def main() -> None:
 
         def run_bundle():
             opened = [(part, bundle.open_source(part.pdf)) for part in parts]
-            built = bundle.assemble(opened, front, lang="nb", title=f"Arkivutskrift {CASE}")
-            (work / "bundle.pdf").write_bytes(built.data)
+            with open(work / "bundle.pdf", "wb") as into:
+                bundle.assemble(opened, front, into, lang="nb", title=f"Arkivutskrift {CASE}")
             for _, pdf in opened:
                 pdf.close()
 

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from ipdocs import publish as publish_module
 from ipdocs.errors import IpdocsError
-from ipdocs.publish import case_folder, publish
+from ipdocs.publish import case_folder, publish, writing
 
 
 def test_publish_replaces_the_old_file_and_leaves_no_temporary_files(tmp_path):
@@ -35,6 +35,32 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         publish(b"new", target)
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["doc.docx"]
+
+
+def test_writing_puts_the_file_in_place_only_when_the_block_ends_well(tmp_path):
+    target = tmp_path / "IP-1" / "arkiv" / "bundle.pdf"
+    with writing(target) as f:
+        f.write(b"part one, ")
+        assert not target.exists()  # a reader never sees half a file
+        f.write(b"part two")
+    assert target.read_bytes() == b"part one, part two"
+    assert os.listdir(target.parent) == [target.name]
+
+
+def test_writing_that_fails_leaves_the_old_file_and_no_new_folder(tmp_path):
+    old = tmp_path / "IP-1" / "arkiv" / "bundle.pdf"
+    publish(b"old bundle", old)
+    with pytest.raises(ValueError), writing(old) as f:
+        f.write(b"half a new")
+        raise ValueError("a source went bad")
+    assert old.read_bytes() == b"old bundle"
+    assert os.listdir(old.parent) == [old.name]
+
+    fresh = tmp_path / "IP-2" / "arkiv" / "bundle.pdf"
+    (tmp_path / "IP-2").mkdir()
+    with pytest.raises(ValueError), writing(fresh) as f:
+        raise ValueError("a source went bad")
+    assert os.listdir(tmp_path / "IP-2") == []  # the folder it made is gone again
 
 
 @pytest.mark.parametrize("case", ["..", "../x", "a/b", "/etc"])

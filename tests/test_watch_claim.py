@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import PurePath
 
@@ -63,6 +64,44 @@ def test_a_watcher_whose_process_ended_is_gone_and_its_files_are_taken_over(fold
     assert not (folders.work / "other-1").exists()
     assert not (folders.work / "other-1.json").exists()
     me.stop()
+
+
+def test_two_watchers_taking_over_one_stopped_watcher_at_once_take_each_file_once(folders):
+    """What a kill -9 of `ipdocs watch --jobs 2` leaves: its helper and a restarted watcher
+    both take over the first one's folder, and one empties and removes it while the other
+    is still listing it."""
+    for round_ in range(30):
+        stale = f"gone-{round_}"
+        (folders.work / f"{stale}.json").write_text("{}")  # no process: gone
+        for n in range(40):
+            held = folders.work / stale / ("innboks" if n % 2 else f"signert/IP-{n}") / f"{n}.pdf"
+            held.parent.mkdir(parents=True, exist_ok=True)
+            held.write_text(str(n))
+        owners = [_owner(folders), _owner(folders)]
+        taken: list[list] = [[], []]
+        errors: list[BaseException] = []
+
+        def adopt(i: int) -> None:
+            try:
+                taken[i] += list(owners[i].adopt(stale))
+            except BaseException as exc:  # reported below, with the round
+                errors.append(exc)
+
+        threads = [threading.Thread(target=adopt, args=(i,)) for i in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [], f"round {round_}: {errors!r}"
+        names = sorted(c.path.name for c in taken[0] + taken[1])
+        assert names == sorted(f"{n}.pdf" for n in range(40)), f"round {round_}"
+        assert not (folders.work / stale).exists()
+        assert not (folders.work / f"{stale}.json").exists()
+        for owner, claims in zip(owners, taken, strict=True):
+            for claim in claims:
+                claim.path.unlink()
+            owner.stop()
+    assert os.listdir(folders.work) == []
 
 
 def test_another_hosts_watcher_is_gone_only_when_its_heartbeat_is_old(folders):

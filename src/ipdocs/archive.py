@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from . import bundle, cover, language
 from ._exec import soffice
 from .errors import ConversionError, InputError, Problem
 from .ledger import DocumentRow, Ledger, default_path
-from .publish import case_folder, publish
+from .publish import case_folder, publish, writing
 from .settings import Settings
 
 REASONS = ("avslutning", "flytting")
@@ -94,6 +93,8 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
     case = front.case
     folder = case_folder(settings.outbox, case) / "arkiv"
     stem = f"{case}_{reason}_{settings.today.isoformat()}"
+    name = f"{stem}.pdf"
+    target = folder / name
     say(f"Samler {_documents(len(parts))} for saken {case}.")
     with contextlib.ExitStack() as stack:
         ready = [p for p in parts if p.pdf.is_file() and not _stale(p)]
@@ -104,29 +105,30 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
             _convert(to_convert)
             opened.update(_open_all(to_convert, stack))
         say(f"Setter sammen arkivet{' som PDF/A-2b' if pdfa else ''} …")
-        built = bundle.assemble(
-            [(p, opened[p]) for p in parts],
-            front,
-            lang=settings.language,
-            title=_title(case, reason, settings.language),
-            pdfa=pdfa,
-            progress=_progress(say),
-        )
-    digest = hashlib.sha256(built.data).hexdigest()
-    name = f"{stem}.pdf"
-    record = bundle.manifest(
-        built,
-        name=name,
-        sha256=digest,
-        case=case,
-        reason=reason,
-        to_municipality=front.to_municipality,
-        municipality=settings.municipality.name,
-        pdfa=pdfa,
-    )
-    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    target = publish(built.data, folder / name)
+        # Written straight into place (a temporary name until it is whole, as publish does).
+        with writing(target) as into:
+            built = bundle.assemble(
+                [(p, opened[p]) for p in parts],
+                front,
+                into,
+                lang=settings.language,
+                title=_title(case, reason, settings.language),
+                pdfa=pdfa,
+                progress=_progress(say),
+            )
     try:
+        digest = bundle.sha256_file(target)
+        record = bundle.manifest(
+            built,
+            name=name,
+            sha256=digest,
+            case=case,
+            reason=reason,
+            to_municipality=front.to_municipality,
+            municipality=settings.municipality.name,
+            pdfa=pdfa,
+        )
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
         manifest = publish(text.encode("utf-8"), folder / f"{stem}.manifest.json")
     except BaseException:
         target.unlink(missing_ok=True)  # a bundle without its manifest is not left behind

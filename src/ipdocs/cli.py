@@ -716,7 +716,7 @@ def archive_command(
     pdfa: bool,
 ) -> int:
     from .archive import make_archive
-    from .readers.mapping import SAK_PATTERN
+    from .publish import SAK_PATTERN
 
     if not SAK_PATTERN.match(case) or re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)):
         raise click.UsageError(

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import IpdocsError
 
@@ -28,6 +31,15 @@ def output_errors(outbox: Path):
             f"Dokumentene kunne ikke lagres i {outbox} ({reason}). Sjekk at det er plass på "
             "disken og at du har lov til å skrive i mappen, og prøv igjen."
         ) from None
+
+
+# What a sak may be, as it becomes the folder outbox/<sak>: letters of any alphabet (Sámi,
+# Kven, …), digits, - and _: `\w` without the combining marks, which NFC folds into their
+# letters first. Not a name Windows keeps for a device (CON, COM1, …): outbox/<sak> is often
+# a Windows share. `\Z`, not `$`: no trailing newline.
+_RESERVED = r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])"
+RESERVED_NAME = re.compile(rf"^{_RESERVED}\Z", re.IGNORECASE)
+SAK_PATTERN = re.compile(rf"^(?!{_RESERVED}\Z)[\w-]{{1,40}}\Z", re.IGNORECASE)
 
 
 def case_folder(outbox: Path, case: str) -> Path:
@@ -69,6 +81,18 @@ def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = 
     `sync=False` skips the flush to disk, for notes that can be lost in a power cut (a few
     milliseconds each; the watcher writes one beside most files it finishes).
     """
+    with writing(target, exclusive=exclusive, sync=sync) as f:
+        f.write(data)
+    return target
+
+
+@contextlib.contextmanager
+def writing(target: Path, *, exclusive: bool = False, sync: bool = True) -> Iterator[BinaryIO]:
+    """`publish` for a file written bit by bit: a file object for a temporary name in the
+    target's folder, put in place (as `publish` does) when the block ends without an error,
+    and removed when it does not (with the folder, when this made it). A large file (the
+    archive bundle) is written straight to disk this way instead of being held in memory."""
+    new_folder = not target.parent.is_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -77,7 +101,7 @@ def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = 
             # may refuse this: the file is written all the same.
             with contextlib.suppress(OSError):
                 os.fchmod(f.fileno(), FILE_MODE)
-            f.write(data)
+            yield f
             f.flush()
             if sync:
                 os.fsync(f.fileno())
@@ -87,8 +111,10 @@ def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = 
             os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if new_folder:
+            with contextlib.suppress(OSError):  # not empty: another file came meanwhile
+                target.parent.rmdir()
         raise
-    return target
 
 
 def publish_file(staged: Path, target: Path) -> Path:

@@ -31,8 +31,7 @@ import pikepdf
 from .errors import InputError, IpdocsError, Notice, Problem
 from .ledger import DocumentRow, Ledger
 from .pipeline import Made, Refused, Result
-from .publish import case_folder, publish
-from .readers.mapping import SAK_PATTERN
+from .publish import SAK_PATTERN, case_folder, publish
 from .readers.values import parse_date
 from .settings import Settings
 

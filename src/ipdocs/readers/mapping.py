@@ -33,6 +33,7 @@ from ..model import (
     Person,
     PowerOfAttorney,
 )
+from ..publish import RESERVED_NAME, SAK_PATTERN
 from . import values
 
 Path_ = tuple[str | int, ...]
@@ -148,13 +149,6 @@ _MISSING_HELP = {
     "fullmakt:til": "Skriv datoen fullmakten gjelder til, for eksempel 03.03.2027.",
     "fullmakt:dato": "Skriv datoen fullmakten blir skrevet under, for eksempel 03.12.2026.",
 }
-
-# Letters of any alphabet (Sámi, Kven, …), digits, - and _: `\w` without the combining
-# marks, which NFC folds into their letters first. Not a name Windows keeps for a device
-# (CON, COM1, …): outbox/<sak> is often a Windows share. `\Z`, not `$`: no trailing newline.
-_RESERVED = r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])"
-RESERVED_NAME = re.compile(rf"^{_RESERVED}\Z", re.IGNORECASE)
-SAK_PATTERN = re.compile(rf"^(?!{_RESERVED}\Z)[\w-]{{1,40}}\Z", re.IGNORECASE)
 
 
 def normalise_key(key: object) -> str:

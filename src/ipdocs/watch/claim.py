@@ -119,13 +119,10 @@ class Owner:
     def stop(self) -> None:
         """Leave: remove our folders if nothing is left in them (else a later run takes over)."""
         self._beat.set()
-        for folder in sorted(self.dir.rglob("*"), reverse=True) if self.dir.is_dir() else []:
-            if folder.is_dir():
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-        with contextlib.suppress(OSError):
-            self.dir.rmdir()
-            self.info.unlink()
+        _remove_empty(self.dir)
+        if not self.dir.exists():
+            with contextlib.suppress(OSError):
+                self.info.unlink()
 
     def slot(self, rel: PurePath) -> Path:
         return self.dir / (TOP / rel if len(rel.parts) == 1 else rel)
@@ -192,17 +189,20 @@ class Owner:
             if taken is not None:
                 yield taken
         _remove_empty(folder)
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-            (self.folders.work / f"{owner}.json").unlink()
+        if not folder.exists():
+            with contextlib.suppress(OSError):
+                (self.folders.work / f"{owner}.json").unlink()
 
 
 def _claims_in(folder: Path, *, recovered: bool) -> Iterator[Claim]:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
+    """The files (and symlinks) under `folder`. os.walk, not rglob: two watchers may take over
+    one stopped watcher's folder at once, and the other may remove it (or a folder in it)
+    while this one lists it; a folder that is gone is simply empty."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        found += [Path(top, name) for name in files]
+        found += [Path(top, name) for name in dirs if os.path.islink(os.path.join(top, name))]
+    for path in sorted(found):
         rel = path.relative_to(folder)
         if rel.parts[0] == TOP:
             rel = PurePath(*rel.parts[1:])
@@ -211,12 +211,13 @@ def _claims_in(folder: Path, *, recovered: bool) -> Iterator[Claim]:
 
 
 def _remove_empty(folder: Path) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_dir() and not path.is_symlink():
-            with contextlib.suppress(OSError):
-                path.rmdir()
+    """Remove `folder` and the folders in it, as far as they are empty."""
+    for top, dirs, _ in os.walk(folder, topdown=False):
+        for name in dirs:
+            with contextlib.suppress(OSError):  # not empty, a symlink, or gone already
+                os.rmdir(os.path.join(top, name))
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 class HashLocks:
