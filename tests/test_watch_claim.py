@@ -66,6 +66,13 @@ def test_a_watcher_whose_process_ended_is_gone_and_its_files_are_taken_over(fold
     me.stop()
 
 
+def _adopt(owner: Owner, stale: str, claims: list, errors: list) -> None:
+    try:
+        claims += owner.adopt(stale)
+    except BaseException as exc:  # reported by the test, with the round
+        errors.append(exc)
+
+
 def test_two_watchers_taking_over_one_stopped_watcher_at_once_take_each_file_once(folders):
     """What a kill -9 of `ipdocs watch --jobs 2` leaves: its helper and a restarted watcher
     both take over the first one's folder, and one empties and removes it while the other
@@ -80,14 +87,10 @@ def test_two_watchers_taking_over_one_stopped_watcher_at_once_take_each_file_onc
         owners = [_owner(folders), _owner(folders)]
         taken: list[list] = [[], []]
         errors: list[BaseException] = []
-
-        def adopt(i: int) -> None:
-            try:
-                taken[i] += list(owners[i].adopt(stale))
-            except BaseException as exc:  # reported below, with the round
-                errors.append(exc)
-
-        threads = [threading.Thread(target=adopt, args=(i,)) for i in (0, 1)]
+        threads = [
+            threading.Thread(target=_adopt, args=(owner, stale, claims, errors))
+            for owner, claims in zip(owners, taken, strict=True)
+        ]
         for t in threads:
             t.start()
         for t in threads:
