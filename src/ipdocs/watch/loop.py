@@ -26,6 +26,7 @@ import stat
 import threading
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 from watchdog.events import (
@@ -577,6 +578,9 @@ def configure_logging(*, verbose: bool = False) -> None:
     quiet = logging.getLogger("watchdog")
     quiet.handlers[:] = [logging.NullHandler()]
     quiet.propagate = False
+    # watchdog's inotify warns (RuntimeWarning, to stderr, so into the service's log) when a
+    # folder it watches comes back under a name it knew: the claim folders do that all day.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.observers")
 
 
 def _seconds(value: float) -> str:
