@@ -305,6 +305,16 @@ def test_reply_by_after_the_meeting(tmp_path):
     refused_with(tmp_path, raw, "«svarfrist»", "etter møtet")
 
 
+def test_reply_by_before_the_invitation_is_sent(tmp_path):
+    raw = example("innkalling") | {"sendt": "2026-11-23", "svarfrist": "2026-11-20"}
+    refused_with(
+        tmp_path,
+        raw,
+        "feltet «svarfrist»: Svarfristen (20.11.2026) er før innkallingen sendes (23.11.2026)",
+        "Sett en svarfrist mellom datoen i «sendt» og møtedatoen.",
+    )
+
+
 # --- required fields per document ---------------------------------------------------------
 
 

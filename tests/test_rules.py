@@ -35,6 +35,17 @@ def test_invitation_sent_less_than_seven_days_before():
     assert "bare 3 dager før møtet" in texts(invitation)
 
 
+def test_reply_by_already_past_when_sent_today():
+    # Without «sendt» the invitation is sent today (TODAY, 24.11.2026); the meeting is ahead.
+    invitation = dataclasses.replace(
+        doc("innkalling"), sent_on=TODAY, reply_by=dt.date(2026, 11, 20)
+    )
+    text = texts(invitation)
+    assert "Svarfristen (20.11.2026) er før i dag, så ingen rekker å svare" in text
+    in_time = dataclasses.replace(invitation, reply_by=dt.date(2026, 11, 30))
+    assert "Svarfristen" not in texts(in_time)
+
+
 def test_meeting_longer_than_one_and_a_half_hours():
     invitation = with_meeting(doc("innkalling"), interpreter=None, ends_at=dt.time(11, 0))
     assert "Møtet varer 2 timer" in texts(invitation)

@@ -51,6 +51,15 @@ def _invitation(doc: Invitation) -> list[Notice]:
                 "senest én uke før, så alle rekker å sette av tid."
             )
         )
+    if days >= 0 and doc.reply_by is not None and doc.reply_by < doc.sent_on:
+        # Only without «sendt» (sent today): with it, mapping refuses a reply-by before sending.
+        found.append(
+            Notice(
+                f"Svarfristen ({language.date(doc.reply_by)}) er før i dag, så ingen rekker å "
+                "svare innen fristen. Sett en ny svarfrist, eller skriv datoen innkallingen ble "
+                "sendt i «sendt»."
+            )
+        )
     limit = INTERPRETER_MAX_LENGTH if meeting.interpreter else NORMAL_LENGTH
     if meeting.duration > limit:
         found.append(

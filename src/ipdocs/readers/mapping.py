@@ -651,9 +651,17 @@ def _invitation(top: _Obj, common: dict) -> Invitation | None:
     if top.has("sendt") and meeting.date < document["sent_on"]:
         _meeting_before_sending(top, meeting.date, document["sent_on"])
         return None
-    if document["reply_by"] and document["reply_by"] > meeting.date:
+    reply_by = document["reply_by"]
+    if reply_by and reply_by > meeting.date:
         top.ctx.fail(
             ("svarfrist",), "Svarfristen er etter møtet.", "Sett en svarfrist før møtedatoen."
+        )
+    elif reply_by and top.has("sendt") and reply_by < document["sent_on"]:
+        top.ctx.fail(
+            ("svarfrist",),
+            f"Svarfristen ({language.date(reply_by)}) er før innkallingen sendes "
+            f"({language.date(document['sent_on'])}), så ingen rekker å svare.",
+            "Sett en svarfrist mellom datoen i «sendt» og møtedatoen.",
         )
     return Invitation(meeting=meeting, **common, **document)
 
