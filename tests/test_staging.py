@@ -109,6 +109,11 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
 
         first.kill()  # kill -9: no clean-up at all
         first.wait(timeout=30)
+        soffice = int(pidfile.read_text())
+        # Its render workers see that their run is gone and stop (they waited for ever).
+        wait_until(
+            lambda: _processes_in(tmp_path) <= {soffice}, timeout=15, what="the workers to stop"
+        )
     finally:
         if first.poll() is None:
             first.kill()
@@ -121,3 +126,56 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
     assert third.returncode == 0, third.stdout + third.stderr
     assert not left.exists()
     assert list(outbox.glob(".ipdocs/staging-*")) == []
+
+
+def _processes_in(folder) -> set[int]:
+    """The processes (other than this one) whose working folder is `folder`."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if os.readlink(f"/proc/{entry}/cwd") == str(folder):
+                    found.add(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_sigterm_stops_a_batch_like_ctrl_c_and_leaves_nothing(tmp_path):
+    """systemd stopping, a CI timeout or `kill`: the same clean stop as Ctrl-C, workers too."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Innkallinger"
+    sheet.append(["sak", "bruker", "dato", "fra", "til", "sted", "koordinator",
+                  "koordinator_telefon", "deltakere", "saksliste"])  # fmt: skip
+    for n in range(1500):
+        sheet.append([f"IP-T-{n:04}", "Kari Nordmann", "03.12.2026", "09:00", "10:30",
+                      "Rådhuset", "Ola Hansen", "400 31 579", "Per Olsen (Fastlege)", "Status"])  # fmt: skip
+    book.save(tmp_path / "mange.xlsx")
+    env = dict(os.environ, PYTHONPATH=str(DATA.parents[1] / "src"))
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "ipdocs", "batch", "mange.xlsx", "--jobs", "2", "--no-ics"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        outbox = tmp_path / "outbox"
+        wait_until(
+            lambda: any(outbox.glob("IP-T-*/*.docx")), timeout=60, what="the first documents"
+        )
+        batch.send_signal(signal.SIGTERM)
+        _, err = batch.communicate(timeout=60)
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+    assert batch.returncode == 128 + signal.SIGTERM, err
+    assert "Avbrutt." in err and "Traceback" not in err, err
+    assert len(list(outbox.glob("IP-T-*/*.docx"))) < 1500  # it stopped before the end
+    assert list(outbox.glob(".ipdocs/staging-*")) == []
+    assert not any(p.suffix == ".tmp" for p in outbox.rglob("*"))
+    wait_until(lambda: not _processes_in(tmp_path), timeout=15, what="the workers to stop")

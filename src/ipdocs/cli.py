@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -76,9 +77,20 @@ class _Group(click.Group):
 _Group.group_class = _Group
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd stopping, a timeout, `kill`): stopped as Ctrl-C stops a command."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
 def main() -> None:
     """Entry point: run the command, map every outcome to an exit code."""
     _click_nb.install()
+    # Like Ctrl-C: what is half done is cleaned away and the command says so (`ipdocs
+    # watch` sets its own: it finishes the file in hand first).
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(prog_name="ipdocs", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -89,9 +101,9 @@ def main() -> None:
         click.echo(f"Feil: {redact(exc.format_message())}", err=True)
         click.echo(f"Skriv «{name} --help» for hjelp.", err=True)
         code = ExitCode.usage
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         click.echo("Avbrutt.", err=True)
-        code = 130
+        code = 143 if isinstance(exc.__cause__, _Terminated) else 130  # 128 + the signal
     except IpdocsError as exc:
         click.echo(f"Feil: {exc}", err=True)
         code = exc.exit_code

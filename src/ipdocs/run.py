@@ -32,7 +32,9 @@ import dataclasses
 import multiprocessing
 import os
 import shutil
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,7 +307,12 @@ class Run:
                 render.load_template(self.settings.template_path(kind, language)).prepare()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     # --- calendar and PDF -----------------------------------------------------------------
@@ -389,6 +396,24 @@ def _pdf_problem(made, reason: str) -> Problem:
         "Ingenting ble lagt i outbox for dette dokumentet. Prøv igjen; hjelper ikke det, "
         "lag dokumentet uten --pdf og lagre det som PDF fra Word.",
     )
+
+
+def _worker_start(run: int) -> None:
+    """In each worker process, first: stop when the run that started it is gone.
+
+    A run stopped with kill -9 leaves its workers waiting on their queue for ever (the other
+    workers hold it open, so it never ends). They check every second that their parent is
+    still the run, and leave at once when it is not. A SIGTERM (systemd, a timeout) stops a
+    worker outright; the run itself cleans up what was half done.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == run:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ipdocs-run-alive", daemon=True).start()
 
 
 def _render_one(doc: Document, target: Path, settings: Settings) -> None:
