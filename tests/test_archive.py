@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 
+import pikepdf
 import pytest
 from conftest import DATA, require_program, run_cli
 from pdfs import CASE, encrypted, file_signed, render, scan_pdf, text_pdf, truncated
@@ -135,6 +136,30 @@ def test_corrupt_and_encrypted_sources_are_named_and_nothing_is_written(settings
     assert not (settings.outbox / CASE / "arkiv").exists()
     with Ledger.for_outbox(settings.outbox) as ledger:
         assert not ledger.is_closed(CASE)
+
+
+def test_a_scan_cut_short_after_filing_is_refused_even_when_its_first_pages_read(
+    settings, tmp_path
+):
+    """Review finding: a 3-page scan cut to its first 300 bytes opened as 1 readable page, and
+    the archive went out with two pages missing and no word about it."""
+    whole = pikepdf.new()
+    for _ in range(3):
+        whole.add_blank_page()
+    whole.save(tmp_path / "hel.pdf")
+    file_signed(
+        settings,
+        f"{CASE}_samtykke_signert.pdf",
+        "samtykke",
+        DEC3,
+        lambda p: p.write_bytes((tmp_path / "hel.pdf").read_bytes()[:300]),
+    )
+    with pytest.raises(InputError) as refused:
+        make_archive(settings, CASE, "avslutning")
+    message = str(refused.value)
+    assert f"filen «{CASE}_samtykke_signert.pdf»: er skadet" in message
+    assert "hel kopi med samme navn" in message
+    assert not (settings.outbox / CASE / "arkiv").exists()
 
 
 def test_a_document_that_is_gone_is_named(settings):

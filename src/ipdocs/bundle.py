@@ -82,9 +82,15 @@ def open_source(path: Path) -> pikepdf.Pdf:
     if pdf.is_encrypted:
         pdf.close()
         raise InputError([_locked(where)])
-    # qpdf warns when it had to rebuild a damaged file (a truncated copy, say); only then are
-    # the pages read through (a file that opened cleanly would pay for it on every bundle).
-    unreadable = _unreadable_page(pdf) if pdf.get_warnings() else None
+    # qpdf quietly rebuilds a damaged file (a copy cut short): the pages it finds may be
+    # fewer than the document had, so such a file is refused, as the watcher refuses it when
+    # it comes in. Other warnings: the pages are read through (a file that opened cleanly
+    # would pay for that on every bundle).
+    warnings = pdf.get_warnings()
+    if any("damaged" in w or "reconstruct" in w for w in warnings):
+        pdf.close()
+        raise InputError([_damaged(where)])
+    unreadable = _unreadable_page(pdf) if warnings else None
     if unreadable is not None:
         pdf.close()
         raise InputError([_damaged(where, page=unreadable)])
@@ -107,8 +113,8 @@ def _damaged(where: str, *, page: int | None = None) -> Problem:
     return Problem(
         where,
         f"{what}.",
-        "Skann eller lagre dokumentet på nytt, legg den nye filen i innboksen, og lag arkivet "
-        "på nytt.",
+        "Bytt den ut med en hel kopi med samme navn i samme mappe (fra sikkerhetskopien, eller "
+        "skann eller lagre dokumentet på nytt), og lag arkivet på nytt.",
     )
 
 
