@@ -51,9 +51,12 @@ def test_meeting_longer_than_one_and_a_half_hours():
     assert "Møtet varer 2 timer" in texts(invitation)
 
 
-def test_interpreter_allows_two_hours_but_needs_extra_time():
-    invitation = with_meeting(doc("innkalling"), ends_at=dt.time(11, 0))
-    assert "varer" not in texts(invitation)
+def test_interpreter_needs_extra_time_and_the_long_meeting_rule_still_holds():
+    # The FORMATS example (with an interpreter, 09:00–10:30) only reminds about the GP.
+    assert "varer" not in texts(doc("innkalling"))
+    long = with_meeting(doc("innkalling"), ends_at=dt.time(11, 0))
+    assert "Møtet varer 2 timer" in texts(long)
+    assert "Sett av mer tid" not in texts(long)
     short = with_meeting(doc("innkalling"), ends_at=dt.time(10, 0))
     assert "Sett av mer tid når dere bruker tolk" in texts(short)
 

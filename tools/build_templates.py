@@ -321,9 +321,11 @@ def innkalling(lang: str) -> Builder:
     b.tag("{%p if tolk %}")
     b.para(
         ("b", "Tolk: "),
-        "Det blir tolk på møtet ({{ tolk }}). Vi har satt av ekstra tid til tolkingen."
+        "Det blir tolk på møtet ({{ tolk }}). Tolken presenterer seg for gruppen når møtet "
+        "begynner."
         if nb
-        else "Det kjem tolk på møtet ({{ tolk }}). Vi har sett av ekstra tid til tolkinga.",
+        else "Det kjem tolk på møtet ({{ tolk }}). Tolken presenterer seg for gruppa når møtet "
+        "byrjar.",
     )
     b.tag("{%p endif %}")
 
@@ -347,9 +349,11 @@ def innkalling(lang: str) -> Builder:
     b.tag("{%p if fastlege %}")
     b.para(
         ("b", "Til fastlegen: "),
-        "Møtet er bestilt som en dobbelttime via legekontoret, så det er satt av nok tid."
+        "Innkallingen går via legekontoret. Vi ber om at det blir satt av en dobbelttime til "
+        "møtet."
         if nb
-        else "Møtet er bestilt som ein dobbelttime via legekontoret, så det er sett av nok tid.",
+        else "Innkallinga går via legekontoret. Vi ber om at det blir sett av ein dobbelttime "
+        "til møtet.",
     )
     b.tag("{%p endif %}")
 
