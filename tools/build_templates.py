@@ -349,8 +349,7 @@ def innkalling(lang: str) -> Builder:
     b.tag("{%p if fastlege %}")
     b.para(
         ("b", "Til fastlegen: "),
-        "Innkallingen går via legekontoret. Vi ber om at det blir satt av en dobbelttime til "
-        "møtet."
+        "Innkallingen går via legekontoret. Vi ber om at det blir satt av en dobbelttime til møtet."
         if nb
         else "Innkallinga går via legekontoret. Vi ber om at det blir sett av ein dobbelttime "
         "til møtet.",
