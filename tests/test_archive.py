@@ -162,6 +162,13 @@ def test_a_scan_cut_short_after_filing_is_refused_even_when_its_first_pages_read
     assert not (settings.outbox / CASE / "arkiv").exists()
 
 
+def test_the_summary_counts_one_document_in_the_singular(settings):
+    render(settings, DATA / "formats_fullmakt.yaml")
+    result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(1 dokument, " in result.stdout and "1 dokumenter" not in result.stdout
+
+
 def test_a_document_that_is_gone_is_named(settings):
     [docx] = render(settings, DATA / "formats_referat.yaml")
     docx.unlink()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from conftest import docx_text, run_cli
+from conftest import DATA, docx_text, run_cli
 
 from ipdocs import readers
 from ipdocs.readers.batch import REQUIRED
@@ -350,3 +350,17 @@ def test_text_without_any_known_column_gets_one_message(tmp_path):
         "kolonnenavnene i rad 1: sak, bruker, dato, fra, til, sted, tolk, koordinator, "
         "koordinator_telefon, deltakere, saksliste. Lag en mal med «ipdocs skeleton batch --xlsx»."
     ]
+
+
+@pytest.mark.parametrize("name", ["formats_referat.yaml", "referat.xlsx"])
+def test_batch_refuses_what_is_not_a_list_of_invitations(tmp_path, name):
+    """Review finding: a referat given to `ipdocs batch` was made and counted as «1 innkalling»."""
+    if name.endswith(".xlsx"):
+        assert run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path).returncode == 0
+    else:
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    result = run_cli("batch", name, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"«{name}» er ikke en liste med innkallinger" in result.stderr
+    assert f"lages med «ipdocs render {name}»" in result.stderr
+    assert not (tmp_path / "outbox").exists()

@@ -121,7 +121,16 @@ def test_unknown_column_and_sheet(tmp_path):
         readers.read(workbook(tmp_path, sheets=sheets), today=TODAY)
     text = str(info.value)
     assert "Deltakere!B1" in text and "Mente du «rolle»?" in text
-    assert "arket «Notater»" in text
+    assert "arket «Notater»" in text and "Mente du arket" not in text
+
+
+def test_a_misspelt_sheet_gets_the_closest_name(tmp_path):
+    sheets = {"Tiltaks": [("tiltak", "ansvar", "frist")]}
+    with pytest.raises(readers.InputError) as info:
+        readers.read(workbook(tmp_path, sheets=sheets), today=TODAY)
+    assert "arket «Tiltaks»: Arket er ukjent og blir ikke lest. Mente du arket «Tiltak»?" in str(
+        info.value
+    )
 
 
 def test_not_a_workbook(tmp_path):

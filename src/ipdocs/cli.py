@@ -656,9 +656,16 @@ def batch(
     ctx: click.Context, file: Path, out: Path | None, pdf: bool, ics: bool, jobs: int | None
 ) -> int:
     from .pipeline import process_file
-    from .readers.batch import count_rows
+    from .readers.batch import count_rows, is_batch_file
     from .run import Run, default_jobs
 
+    if is_batch_file(file) is False:
+        name = redact(file.name)
+        raise click.UsageError(
+            f"«{name}» er ikke en liste med innkallinger. «ipdocs batch» leser arket "
+            "«Innkallinger» i en Excel-fil (.xlsx) eller en CSV-fil. Møtenotater (YAML eller "
+            f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
+        )
     settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
     progress = _Progress(count_rows(file))
     with Ledger.for_outbox(settings.outbox) as ledger:
@@ -765,9 +772,9 @@ def archive_command(
             click.echo(f"  - {problem}", err=True)
         return ExitCode.refused
     pdfa_note = ", PDF/A-2b" if pdfa else ""
-    click.echo(
-        f"Laget arkivet: {made.path}  ({made.documents} dokumenter, {made.pages} sider{pdfa_note})"
-    )
+    documents = f"{made.documents} dokument{'er' if made.documents != 1 else ''}"
+    pages = f"{made.pages} side{'r' if made.pages != 1 else ''}"
+    click.echo(f"Laget arkivet: {made.path}  ({documents}, {pages}{pdfa_note})")
     click.echo(f"Sjekksummer: {made.manifest}")
     if made.closed:
         click.echo(

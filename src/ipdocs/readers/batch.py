@@ -113,6 +113,26 @@ def _delimiter(text: str) -> str:
     return "," if "," in first else ";"
 
 
+def is_batch_file(path: Path) -> bool | None:
+    """A CSV file, or a workbook with the Innkallinger sheet; None when the workbook cannot be
+    opened (reading it then says what is wrong)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return True
+    if suffix != ".xlsx":
+        return False
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # noqa: BLE001 - a damaged workbook is reported when it is read
+        return None
+    try:
+        return is_batch_workbook(book.sheetnames)
+    finally:
+        book.close()
+
+
 def count_rows(path: Path) -> int | None:
     """How many filled rows a batch file has (for a progress bar); None if it cannot tell."""
     try:

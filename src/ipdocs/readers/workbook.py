@@ -7,6 +7,7 @@ every value, so `mapping` reports `Tiltak!C3` where a YAML user would read `tilt
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -99,6 +100,13 @@ def is_meeting_workbook(sheetnames: list[str]) -> bool:
     return any(normalise_key(n) == "mote" for n in sheetnames)
 
 
+def _sheet_hint(sheet_key: str) -> str:
+    names = {"mote": "Møte", **_SHEET_NAMES}
+    close = difflib.get_close_matches(sheet_key, list(names), n=1, cutoff=0.6)
+    listed = "Arkene kan hete Møte, Deltakere, Foresatte, Saksliste, Mål og Tiltak."
+    return f"Mente du arket «{names[close[0]]}»? {listed}" if close else listed
+
+
 def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[Notice]]:
     """The raw document, the Source naming its cells, and warnings about filled fields and
     sheets the document does not use (FORMATS.md lists one workbook for every meeting
@@ -163,7 +171,7 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[
                 Problem(
                     f"arket «{ws.title}»",
                     "Arket er ukjent og blir ikke lest.",
-                    "Arkene kan hete Møte, Deltakere, Foresatte, Saksliste, Mål og Tiltak.",
+                    _sheet_hint(sheet_key),
                 )
             )
             continue
