@@ -212,7 +212,8 @@ def batch_rows(path: Path, count: int, *, nynorsk_row: int = 0) -> Path:
 
 
 def test_a_broken_template_makes_nothing_of_the_file_and_says_so(tmp_path):
-    """Review finding: the .ics was published before the template failed, and left alone."""
+    """Review findings: the .ics was published before the template failed, and left alone;
+    and the files after it were never read, without a word or a summary."""
     root = office(tmp_path)
     (root / "templates" / "innkalling_nb.docx").write_bytes(b"garbage\n")
     for kind in ("innkalling", "referat"):
@@ -220,11 +221,17 @@ def test_a_broken_template_makes_nothing_of_the_file_and_says_so(tmp_path):
     result = run_cli("render", "formats_innkalling.yaml", "formats_referat.yaml", cwd=root)
     assert result.returncode == 3, result.stdout + result.stderr
     outbox = root / "outbox"
-    assert outbox_files(outbox) == []  # no calendar file without its document
-    assert ledger_counts(outbox) == (0, 0)
+    # Nothing of the invitation (no calendar file without its document); the minutes, whose
+    # template is sound, are made.
+    assert outbox_files(outbox) == ["IP-2026-0042/2026-12-03_referat.docx"]
+    assert ledger_counts(outbox) == (1, 1)
     assert staging_folders(outbox) == []
     assert "Malen innkalling_nb.docx er ikke et Word-dokument" in result.stderr
     assert "Ingenting fra formats_innkalling.yaml ble laget." in result.stderr
+    assert (
+        "Ferdig: 1 dokument laget, 0 avvist, 1 ikke laget på grunn av feil i en mal "
+        "(formats_innkalling.yaml)." in result.stdout
+    )
     assert "Traceback" not in result.stderr and "Noe gikk galt" not in result.stderr
 
 
@@ -278,7 +285,11 @@ def test_a_template_syntax_error_in_the_workers_is_named_in_norwegian(tmp_path):
     assert outbox_files(root / "outbox") == []
 
 
-def test_with_pdf_a_broken_template_also_drops_what_waits_for_the_pdf_stage(tmp_path, settings):
+def test_with_pdf_a_broken_template_leaves_what_waits_for_the_pdf_stage_to_be_made(
+    tmp_path, settings
+):
+    """The file before it waits for its PDF; the broken one makes nothing, and the run goes
+    on to make the first one whole (`ipdocs render a.xlsx b.yaml --pdf`)."""
     templates = tmp_path / "maler"
     shutil.copytree(bundled_templates(), templates)
     add_paragraph(templates / "referat_nb.docx", "{{ ukjent_felt }}")
@@ -292,11 +303,12 @@ def test_with_pdf_a_broken_template_also_drops_what_waits_for_the_pdf_stage(tmp_
             pipeline.process_file(first, settings, ledger=ledger, run=run)
             with pytest.raises(TemplateError) as info:
                 pipeline.process_file(second, settings, ledger=ledger, run=run)
-            assert run.finish() == []  # what waited for its PDF was dropped with it
-            assert converter.calls == []
-            assert "Ingenting fra b.yaml eller fra filene før den ble laget." in str(info.value)
-        assert ledger.recent() == []
-    assert outbox_files(settings.outbox) == []
+            assert "Ingenting fra b.yaml ble laget." in str(info.value)
+            [result] = run.finish()
+            assert result.source == first and len(result.made) == 2
+        assert [row.name for row in ledger.recent()] == ["a.xlsx"]
+    made = outbox_files(settings.outbox)
+    assert len(made) == 6 and not any("referat" in name for name in made), made
     assert staging_folders(settings.outbox) == []
 
 

@@ -166,6 +166,7 @@ def _echo_result(result: Result, *, checking: bool) -> None:
 def _run_files(
     ctx: click.Context, files: tuple[Path, ...], settings: Settings, *, write: bool
 ) -> int:
+    from .errors import TemplateError
     from .pipeline import process_file
     from .run import Run, default_jobs
 
@@ -173,6 +174,7 @@ def _run_files(
     if not paths:
         raise click.UsageError("Fant ingen filer å lese.")
     made = refused = 0
+    stopped: list[Path] = []  # files a broken template kept from being made
     # Rendering records every input and document in the ledger (the archive bundle reads it);
     # checking only reads it (closed cases, the consent a signed scan copies) and writes nothing.
     with contextlib.ExitStack() as stack:
@@ -187,7 +189,14 @@ def _run_files(
         )
         results = []
         for path in paths:
-            result = process_file(path, settings, write=write, ledger=ledger, run=run)
+            try:
+                result = process_file(path, settings, write=write, ledger=ledger, run=run)
+            except TemplateError as exc:
+                # The template's fault, not the file's: said, and the other files go on (a
+                # file whose template is sound is still made).
+                click.echo(f"Feil: {exc}", err=True)
+                stopped.append(path)
+                continue
             if run is None or not settings.pdf:
                 _echo_result(result, checking=not write)
             results.append(result)
@@ -199,7 +208,13 @@ def _run_files(
         made = sum(len(r.made) for r in results)
         refused = sum(len(r.refused) for r in results)
     verb = "i orden" if not write else "laget"
-    click.echo(f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist.")
+    summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
+    if stopped:
+        names = ", ".join(redact(p.name) for p in stopped)
+        summary += f", {len(stopped)} ikke {verb} på grunn av feil i en mal ({names})"
+    click.echo(f"{summary}.")
+    if stopped:
+        return ExitCode.failed
     return ExitCode.refused if refused else ExitCode.ok
 
 

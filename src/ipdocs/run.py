@@ -190,25 +190,20 @@ class Run:
 
     def abandon(self, source: Path, error: BaseException) -> BaseException:
         """`source` cannot be finished, and not through its own fault (a broken template, a
-        full disk): nothing begun for it reaches the outbox, nor do the documents waiting for
-        the PDF stage. Returns the error to raise, saying so in the user's words.
+        full disk): nothing begun for it reaches the outbox. Returns the error to raise,
+        saying so in the user's words.
 
         Nothing half-made: without this, a calendar file could be published without its
         document, or documents published that the ledger (and so the archive) never heard of.
-        The watcher gives such a file back to the inbox and tries again later.
+        The files before it keep their place: `finish` still makes them (`ipdocs render`
+        goes on past a broken template), and a run that stops instead publishes nothing of
+        them either (their staged files go with the staging folder). The watcher gives such
+        a file back to the inbox and tries again later.
         """
-        waiting = [e for e in self._entries if e.pending]
         self.discard()
-        for entry in waiting:
-            self._entries.remove(entry)
-            for p in entry.pending:
-                for path in (p.docx, p.calendar):
-                    if path is not None:
-                        path.unlink(missing_ok=True)
         if not isinstance(error, IpdocsError) or isinstance(error, (InputError, _PartlySaved)):
             return error
-        before = " eller fra filene før den" if waiting else ""
-        return type(error)(f"{error} Ingenting fra {source.name}{before} ble laget.")
+        return type(error)(f"{error} Ingenting fra {source.name} ble laget.")
 
     def finish(self) -> list:
         """Convert what waits for PDF, publish, record; the final result of every file."""
