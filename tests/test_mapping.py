@@ -698,3 +698,31 @@ def test_consent_fields_get_their_own_advice(tmp_path):
         "feltet «gyldig_fra»: Feltet mangler eller er tomt. Skriv datoen samtykket gjelder fra",
         "feltet «opplysninger»: Feltet mangler eller er tomt. Skriv hvilke opplysninger",
     )
+
+
+# --- a fødselsnummer outside its field -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "where"),
+    [
+        ("innkalling", lambda r: r["bruker"].update(navn="Kari 15876510089"), "«bruker.navn»"),
+        ("innkalling", lambda r: r["saksliste"].append("Nytt nr. 158765 10089"), "saksliste nr. 3"),
+        ("referat", lambda r: r.update(brukers_stemme="Mitt nr er 15876510089."), "«brukers_stemme»"),
+        ("fullmakt", lambda r: r.update(gjelder="NAV, 10927030050"), "«gjelder»"),
+    ],
+)  # fmt: skip
+def test_an_identity_number_outside_its_field_is_refused_and_not_repeated(
+    tmp_path, kind, change, where
+):
+    """Review finding: a fødselsnummer typed into a name went onto the letter to everyone."""
+    raw = example(kind)
+    change(raw)
+    text = refused_with(tmp_path, raw, where, "ser ut som et fødselsnummer", "Fjern nummeret.")
+    assert "15876510089" not in text and "10089" not in text and "10927030050" not in text
+
+
+def test_an_eleven_digit_number_that_is_no_identity_number_is_kept(tmp_path):
+    raw = example("fullmakt") | {"gjelder": "Konto 12345678901 i banken"}
+    entry = read_one(write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "f.json"))
+    assert entry.problems == () and "12345678901" in entry.document.scope

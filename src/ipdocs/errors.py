@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 # Any 11-digit run, written whole or split after the date part by a space, `-` or `:` (the
 # forms ipdocs accepts as a fødselsnummer), looks like one.
-_FNR_LIKE = re.compile(r"(?<!\d)\d{6}[\s:-]?\d{5}(?!\d)")
+FNR_LIKE = re.compile(r"(?<!\d)\d{6}[\s:-]?\d{5}(?!\d)")
 
 
 def redact(text: str) -> str:
     """Mask anything that looks like a fødselsnummer; every user-facing text passes here."""
-    return _FNR_LIKE.sub("***********", text)
+    return FNR_LIKE.sub("***********", text)
 
 
 class ExitCode(enum.IntEnum):

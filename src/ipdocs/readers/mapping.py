@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import fnr, language
-from ..errors import Notice, Problem
+from ..errors import FNR_LIKE, Notice, Problem
 from ..model import (
     DOCUMENT_KINDS,
     LANGUAGES,
@@ -462,9 +462,41 @@ def build_document(
     top = _Obj(ctx, (), raw, TOP_LEVEL[kind])
     common = {"case": _case(top), "language": _language(top)}
     document = _BUILDERS[kind](top, common)
+    _stray_identity_numbers(ctx, raw)
     if ctx.problems:
         return None, ctx.problems, ctx.notices
     return document, [], ctx.notices
+
+
+def _stray_identity_numbers(ctx: _Ctx, value: object, path: Path_ = ()) -> None:
+    """A fødselsnummer belongs in a «fodselsnummer» field (consent, fullmakt), nowhere else:
+    written into a name, a note or a list, it would be printed on a letter many people read.
+    Only numbers that pass the full check count (an account number rarely does)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = normalise_key(key)
+            if name not in ("fodselsnummer", "sak"):  # both checked where they are read
+                _stray_identity_numbers(ctx, item, (*path, name))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            _stray_identity_numbers(ctx, item, (*path, number))
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        if any(_is_identity_number(f, ctx.today) for f in FNR_LIKE.findall(str(value))):
+            ctx.fail(
+                path,
+                "Her står det noe som ser ut som et fødselsnummer.",
+                "Et fødselsnummer skal bare stå i feltet «fodselsnummer» i samtykke og "
+                "fullmakt, ikke i navn, tekst eller lister: dokumentene leses av mange. Fjern "
+                "nummeret.",
+            )
+
+
+def _is_identity_number(text: str, today: dt.date) -> bool:
+    try:
+        fnr.check(text, today=today)
+    except fnr.InvalidNumber:
+        return False
+    return True
 
 
 def _case(top: _Obj) -> str:
