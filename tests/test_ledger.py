@@ -130,3 +130,37 @@ def test_the_ledger_opens_to_the_group_under_the_services_umask(tmp_path):
         check=True,
     )
     assert done.stdout.split() == ["0o660", "0o660"], done.stderr
+
+
+def _open_when_told(outbox: Path, barrier, errors) -> None:
+    barrier.wait()  # both processes open the new file in the same instant
+    try:
+        with Ledger.for_outbox(outbox) as ledger:
+            ledger.recent()
+    except Exception as exc:  # noqa: BLE001 - handed to the test
+        errors.put(repr(exc))
+
+
+def test_two_processes_opening_a_new_ledger_at_once_both_get_it(tmp_path):
+    """Found by CI in a fresh clone: `ipdocs watch` and its helper process opened a new
+    outbox's ledger in the same instant, and one stopped with "database is locked" (SQLite
+    answers the switch to WAL at once, without waiting its busy timeout). Before the fix this
+    failed in about two rounds of three."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for round_ in range(30):
+        outbox = tmp_path / f"outbox-{round_}"
+        barrier, errors = context.Barrier(2), context.Queue()
+        processes = [
+            context.Process(target=_open_when_told, args=(outbox, barrier, errors))
+            for _ in range(2)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        assert [p.exitcode for p in processes] == [0, 0]
+        assert errors.empty(), f"round {round_}: {errors.get()}"
+        with sqlite3.connect(default_path(outbox)) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

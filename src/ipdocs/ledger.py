@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,32 @@ def default_path(outbox: Path) -> Path:
     return outbox / ".ipdocs" / "ledger.sqlite"
 
 
+_OPEN_SECONDS = 30.0
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL mode and the tables, waiting while another process does the same.
+
+    Switching a new file to WAL needs the file to itself, and SQLite answers "database is
+    locked" at once, without waiting its busy timeout, when another process is opening it
+    in that instant (a watcher and its helper processes starting together on a new outbox,
+    two servers, `render` beside `watch`). So: WAL only when not already set (it stays set in
+    the file), and a short retry until the timeout.
+    """
+    deadline = time.monotonic() + _OPEN_SECONDS
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Ledger:
     def __init__(self, path: Path, *, readonly: bool = False):
         self.path = path
@@ -110,9 +137,7 @@ class Ledger:
             # outbox. Give it the mode every published file gets (its -wal and -shm copy it).
             with contextlib.suppress(OSError):
                 os.chmod(path, FILE_MODE)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        _prepare(self._db)
 
     @classmethod
     def for_outbox(cls, outbox: Path) -> Ledger:
