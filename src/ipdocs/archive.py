@@ -29,6 +29,7 @@ from .publish import case_folder, publish, writing
 from .settings import Settings
 
 REASONS = ("avslutning", "flytting")
+LATEST_MANIFEST = "manifest.json"
 
 # Within one date: the invitation, the consent and fullmakt signed at the meeting, the minutes;
 # a signed scan right after the document it is a scan of.
@@ -128,10 +129,14 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
             municipality=settings.municipality.name,
             pdfa=pdfa,
         )
-        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        manifest = publish(text.encode("utf-8"), folder / f"{stem}.manifest.json")
+        data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        # Its own dated name, so an earlier archive's checksums are never written over; and
+        # manifest.json, the newest archive's, where the issue (and a reader) looks first.
+        manifest = publish(data, folder / f"{stem}.manifest.json")
+        publish(data, folder / LATEST_MANIFEST)
     except BaseException:
         target.unlink(missing_ok=True)  # a bundle without its manifest is not left behind
+        (folder / f"{stem}.manifest.json").unlink(missing_ok=True)
         raise
     return Archive(target, manifest, len(parts), built.pages, digest, False)
 
