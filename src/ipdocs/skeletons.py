@@ -75,7 +75,7 @@ neste_mote:
 # Samtykke til ansvarsgruppe og individuell plan
 dokument: samtykke
 sak: IP-2026-0042
-bruker: {{navn: Kari Nordmann, fodselsnummer: "15876510089"}}   # testnummer: bytt det ut
+bruker: {{navn: Kari Nordmann}}   # fødselsnummer (11 siffer): skriv  , fodselsnummer: "…"  etter navnet
 gjelder: [ansvarsgruppe, individuell plan]
 opplysninger: Helseopplysninger som er nødvendige for arbeidet med individuell plan
 mottakere: [Fastlege Per Olsen, NAV Selbu, Fysioterapitjenesten]
@@ -89,7 +89,8 @@ underskriver: {{navn: Anne Nordmann, rolle: verge}}   # sløyf når personen sel
 # Fullmakt (eksempelet i heftet «Individuell plan = brukers plan»)
 dokument: fullmakt
 sak: IP-2026-0042
-fullmaktsgiver: {{navn: Peder Berg, fodselsnummer: "10927030050", adresse: "Storåsen, 2400 Elverum"}}
+# fødselsnummer (11 siffer): skriv  , fodselsnummer: "…"  etter navnet
+fullmaktsgiver: {{navn: Peder Berg, adresse: "Storåsen, 2400 Elverum"}}
 fullmektig: {{navn: Mona Ås}}
 gjelder: NAV trygd
 fra: {today_no}

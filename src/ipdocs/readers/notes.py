@@ -36,8 +36,8 @@ _REFERENCE_HELP = (
 class _Loader(yaml.SafeLoader):
     """YAML without implicit numbers or dates, and without references.
 
-    YAML 1.1 reads `9:30` as 570 (base 60), `9.30` as 9.3 and `01017012345` as an octal
-    number; every value ipdocs reads is text, a date or yes/no, so numbers stay text. Dates
+    YAML 1.1 reads `9:30` as 570 (base 60), `9.30` as 9.3 and a number with a leading 0
+    (a fødselsnummer of someone born on the 1st) as octal; every value ipdocs reads is text, a date or yes/no, so numbers stay text. Dates
     stay text too: YAML would crash on `2026-02-30` instead of saying what is wrong, and
     `values.parse_date` reads ISO and Norwegian dates alike. Of YAML 1.1's yes/no words only
     true and false are kept: `no` is also the code for Norwegian.
