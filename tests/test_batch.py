@@ -364,3 +364,16 @@ def test_batch_refuses_what_is_not_a_list_of_invitations(tmp_path, name):
     assert f"«{name}» er ikke en liste med innkallinger" in result.stderr
     assert f"lages med «ipdocs render {name}»" in result.stderr
     assert not (tmp_path / "outbox").exists()
+
+
+def test_the_progress_bar_length_comes_from_the_files_size_not_a_read_of_every_row(tmp_path):
+    from ipdocs.readers.batch import count_rows, is_batch_file
+
+    header = list(row())
+    book = workbook(
+        tmp_path / "b.xlsx", header, [list(row(sak=f"IP-{n}").values()) for n in range(7)]
+    )
+    assert count_rows(book) == 7 and is_batch_file(book) is True
+    csv_path = _csv_rows_path(tmp_path)
+    assert count_rows(csv_path) == 1  # one row, with line breaks inside its quoted cells
+    assert is_batch_file(DATA / "formats_referat.yaml") is False

@@ -220,6 +220,17 @@ def _run_files(
 
 # --- commands -------------------------------------------------------------------------------
 
+
+def _out_option(help: str):
+    return click.option(
+        "--out",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="MAPPE",
+        help=help,
+    )
+
+
 _PDF_HELP = "Lag også en PDF ved siden av hvert Word-dokument (trenger LibreOffice)."
 _ICS_HELP = "Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standard: lag den)."
 
@@ -268,13 +279,7 @@ Eksempel:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="FIL..."
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Hvor dokumentene skal legges (standard: outbox/).",
-)
+@_out_option("Hvor dokumentene skal legges (standard: outbox/).")
 @click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
 @click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
 @click.pass_context
@@ -650,13 +655,7 @@ Eksempel:
 """
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Hvor innkallingene skal legges (standard: outbox/).",
-)
+@_out_option("Hvor innkallingene skal legges (standard: outbox/).")
 @click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
 @click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
 @click.option(
@@ -732,13 +731,7 @@ Eksempler:
     metavar="NAVN",
     help="Kommunen personen flytter til. Må være med ved flytting.",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPPE",
-    help="Outbox-mappen dokumentene ble laget i (standard: outbox/).",
-)
+@_out_option("Outbox-mappen dokumentene ble laget i (standard: outbox/).")
 @click.option("--pdfa", is_flag=True, help="Lag PDF/A-2b, formatet for langtidslagring i arkiv.")
 @click.pass_context
 def archive_command(

@@ -134,7 +134,9 @@ def is_batch_file(path: Path) -> bool | None:
 
 
 def count_rows(path: Path) -> int | None:
-    """How many filled rows a batch file has (for a progress bar); None if it cannot tell."""
+    """About how many rows a batch file has, for a progress bar (the run sets the exact
+    count when it is done); None if it cannot tell. A workbook's own size record is read,
+    not its rows: reading them all first cost a fifth of a second per 600 rows, for a bar."""
     try:
         if path.suffix.lower() == ".csv":
             text = decode_csv(path.read_bytes())
@@ -145,6 +147,8 @@ def count_rows(path: Path) -> int | None:
         try:
             for ws in book.worksheets:
                 if normalise_key(ws.title) == normalise_key(SHEET):
+                    if ws.max_row is not None:  # the <dimension> Excel writes
+                        return max(ws.max_row - 1, 0)
                     return _filled(ws.iter_rows(values_only=True))
             return None
         finally:
