@@ -63,9 +63,6 @@ class SettleTracker:
         state.not_before = until
         self._push(path, state)
 
-    def forget(self, path: Path) -> None:
-        self._files.pop(path, None)
-
     def clear(self) -> None:
         self._files.clear()
         self._heap.clear()
