@@ -1,4 +1,4 @@
-"""click's own messages in Norwegian bokmål.
+"""click in Norwegian bokmål: its own messages, and the help pages' headings and usage line.
 
 click wraps every message it shows in gettext (`_("No such option {name!r}.")`) and looks the
 name up in its module globals at call time, so a small catalogue installed there translates the
@@ -9,6 +9,9 @@ shown in English.
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
 import click.core
 import click.decorators
 import click.exceptions
@@ -116,3 +119,52 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+
+
+# --- the help pages -------------------------------------------------------------------------
+
+_HEADINGS = {"Options": "Valg", "Commands": "Kommandoer", "Arguments": "Argumenter"}
+
+
+class Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Bruk: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class Context(click.Context):
+    formatter_class = Formatter
+
+
+def _norwegian_help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
+    option = click.Command.get_help_option(command, ctx)
+    if option is not None:
+        option.help = "Vis denne hjelpen og avslutt."
+    return option
+
+
+class Command(click.Command):
+    context_class = Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[VALG]")
+        super().__init__(*args, **kwargs)
+
+    get_help_option = _norwegian_help_option
+
+
+class Group(click.Group):
+    context_class = Context
+    command_class = Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[VALG]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
+        super().__init__(*args, **kwargs)
+
+    get_help_option = _norwegian_help_option
+
+
+Group.group_class = Group

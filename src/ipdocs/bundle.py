@@ -26,7 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 from pikepdf.sanitize import remove_javascript
 
-from . import __version__, cover
+from . import __version__, cover, pdfcheck
 from .errors import ArchiveError, InputError, IpdocsError, Problem
 
 PDFA_FLAVOUR = "2b"
@@ -68,83 +68,11 @@ class Built:
 
 def open_source(path: Path) -> pikepdf.Pdf:
     """Open a PDF that goes into the bundle, or say in plain words why it cannot go in."""
-    where = f"filen «{path.name}»"
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PasswordError:
-        raise InputError([_locked(where)]) from None
-    except (pikepdf.PdfError, ValueError):
-        raise InputError([_damaged(where)]) from None
-    except OSError as exc:
-        raise InputError(
-            [Problem(where, f"kan ikke leses ({exc.strerror}).", "Sjekk at filen finnes.")]
-        ) from None
-    if pdf.is_encrypted:
-        pdf.close()
-        raise InputError([_locked(where)])
-    # qpdf quietly rebuilds a damaged file (a copy cut short): the pages it finds may be
-    # fewer than the document had, so such a file is refused, as the watcher refuses it when
-    # it comes in. Other warnings: the pages are read through (a file that opened cleanly
-    # would pay for that on every bundle).
-    warnings = pdf.get_warnings()
-    if any("damaged" in w or "reconstruct" in w for w in warnings):
-        pdf.close()
-        raise InputError([_damaged(where)])
-    unreadable = _unreadable_page(pdf) if warnings else None
-    if unreadable is not None:
-        pdf.close()
-        raise InputError([_damaged(where, page=unreadable)])
-    return pdf
-
-
-def _locked(where: str) -> Problem:
-    return Problem(
-        where,
-        "er låst med passord eller kryptert, og et arkiv kan ikke inneholde låste filer.",
-        "Lagre eller skann dokumentet på nytt uten passord, legg den nye filen i innboksen, "
-        "og lag arkivet på nytt.",
+    return pdfcheck.open_checked(
+        path,
+        where=f"filen «{path.name}»",
+        then="Legg så en hel kopi med samme navn i samme mappe, og lag arkivet på nytt.",
     )
-
-
-def _damaged(where: str, *, page: int | None = None) -> Problem:
-    what = "er skadet og kan ikke leses som PDF"
-    if page is not None:
-        what = f"er skadet: side {page} kan ikke leses, så dokumentet kan mangle innhold"
-    return Problem(
-        where,
-        f"{what}.",
-        "Bytt den ut med en hel kopi med samme navn i samme mappe (fra sikkerhetskopien, eller "
-        "skann eller lagre dokumentet på nytt), og lag arkivet på nytt.",
-    )
-
-
-def _unreadable_page(pdf: pikepdf.Pdf) -> int | None:
-    """The first page (1-based) whose content or images are missing or cannot be decoded.
-
-    qpdf quietly rebuilds a damaged file's cross-reference table; a truncated file then still
-    opens, but its pages point at objects that are gone. Those pages are found here.
-    """
-    if len(pdf.pages) == 0:
-        return 1
-    for number, page in enumerate(pdf.pages, start=1):
-        try:
-            obj = page.obj
-            if Name.Contents in obj:
-                contents = obj.Contents
-                streams = list(contents) if isinstance(contents, Array) else [contents]
-                for stream in streams:
-                    if not isinstance(stream, pikepdf.Stream):
-                        return number
-                    stream.read_bytes()
-            resources = obj.get(Name.Resources)
-            xobjects = resources.get(Name.XObject) if isinstance(resources, Dictionary) else None
-            if isinstance(xobjects, Dictionary):
-                for key in xobjects.keys():
-                    if not isinstance(xobjects[key], pikepdf.Stream):
-                        return number
-        except (pikepdf.PdfError, pikepdf.DataDecodingError, ValueError, RuntimeError):
-            return number
-    return None
 
 
 # --- the bundle ---------------------------------------------------------------------------

@@ -6,83 +6,28 @@ No document logic lives here. `main` is the one place that turns errors into exi
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import shutil
 import signal
 import sys
 import traceback
+import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import Any
 
 import click
 
-from . import __version__, _click_nb, skeletons
-from .errors import ExitCode, InputError, IpdocsError, redact
+from . import __version__, _click_nb, casekey, skeletons
+from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, redact
 from .ledger import Ledger
-from .settings import CONFIG_NAME, Settings, bundled_templates
+from .settings import CONFIG_NAME, Settings
 
 # The pipeline (docxtpl, openpyxl, holidays, Babel) is imported by the commands that use it,
 # so `--help`, `status` and `archive` start in a fraction of the time.
-if TYPE_CHECKING:
-    from .pipeline import Result
-
-# --- click in Norwegian -------------------------------------------------------------------
-
-_HEADINGS = {"Options": "Valg", "Commands": "Kommandoer", "Arguments": "Argumenter"}
 
 
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Bruk: ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-def _norwegian_help_option(command: click.Command, ctx: click.Context):
-    option = click.Command.get_help_option(command, ctx)
-    if option is not None:
-        option.help = "Vis denne hjelpen og avslutt."
-    return option
-
-
-class _Command(click.Command):
-    context_class = _Context
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[VALG]")
-        super().__init__(*args, **kwargs)
-
-    get_help_option = _norwegian_help_option
-
-
-class _Group(click.Group):
-    context_class = _Context
-    command_class = _Command
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[VALG]")
-        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
-        super().__init__(*args, **kwargs)
-
-    get_help_option = _norwegian_help_option
-
-
-_Group.group_class = _Group
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (systemd stopping, a timeout, `kill`): stopped as Ctrl-C stops a command."""
-
-
-def _terminate(signum, frame) -> None:
-    raise _Terminated
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 def main() -> None:
@@ -103,119 +48,57 @@ def main() -> None:
         code = ExitCode.usage
     except click.exceptions.Abort as exc:
         click.echo("Avbrutt.", err=True)
-        code = 143 if isinstance(exc.__cause__, _Terminated) else 130  # 128 + the signal
-    except IpdocsError as exc:
-        click.echo(f"Feil: {exc}", err=True)
-        code = exc.exit_code
+        cause = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else None
+        code = classify(cause or KeyboardInterrupt()).exit_code
     except click.ClickException as exc:
         click.echo(f"Feil: {redact(exc.format_message())}", err=True)
         code = exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        if os.environ.get("IPDOCS_DEBUG"):
-            traceback.print_exc()
-        click.echo(
-            f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
-            "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter ipdocs.",
-            err=True,
-        )
-        code = ExitCode.failed
+        verdict = classify(exc)
+        if isinstance(exc, IpdocsError):
+            click.echo(f"Feil: {exc}", err=True)
+        else:
+            if os.environ.get("IPDOCS_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
+                "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter "
+                "ipdocs.",
+                err=True,
+            )
+        code = verdict.exit_code
     sys.exit(int(code or 0))
 
 
 # --- shared helpers -----------------------------------------------------------------------
 
 
-def _settings(ctx: click.Context, **overrides) -> Settings:
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     return Settings.load(ctx.obj.get("config") if ctx.obj else None, **overrides)
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for the input files directly inside it."""
-    from .readers import SUFFIXES
+def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> int:
+    from .pipeline import input_files, process_files
+    from .report import files_summary, result_lines
 
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def _echo_result(result: Result, *, checking: bool) -> None:
-    from .report import problem_lines, warning_lines
-
-    name = redact(result.source.name)
-    for made in result.made:
-        label = f" ({made.label})" if made.label else ""
-        if checking:
-            click.echo(f"I orden: {name}{label}: {made.kind} for {made.case}")
-        else:
-            extras = f" (+ {', '.join(e.suffix for e in made.extras)})" if made.extras else ""
-            click.echo(f"Laget: {made.path}{extras}{label}  (fra {name})")
-    for line in warning_lines(result):
-        click.echo(f"  Advarsel: {line}")
-    if result.refused:
-        click.echo(f"Avvist: {name}")
-        for line in problem_lines(result):
-            click.echo(f"  - {line}")
-
-
-def _run_files(
-    ctx: click.Context, files: tuple[Path, ...], settings: Settings, *, write: bool
-) -> int:
-    from .errors import TemplateError
-    from .pipeline import process_file
-    from .run import Run, default_jobs
-
-    paths = _expand(files)
+    paths = input_files(files)
     if not paths:
         raise click.UsageError("Fant ingen filer å lese.")
-    made = refused = 0
-    stopped: list[Path] = []  # files a broken template kept from being made
-    # Rendering records every input and document in the ledger (the archive bundle reads it);
-    # checking only reads it (closed cases, the consent a signed scan copies) and writes nothing.
-    with contextlib.ExitStack() as stack:
-        ledger = Ledger.for_outbox(settings.outbox) if write else Ledger.existing(settings.outbox)
-        if ledger is not None:
-            stack.enter_context(ledger)
-        # One run for all the files: with PDF on, one LibreOffice converts every document.
-        run = (
-            stack.enter_context(Run(settings, ledger=ledger, jobs=default_jobs()))
-            if write
-            else None
+
+    def stopped(path: Path, exc: IpdocsError) -> None:
+        click.echo(f"Feil: {exc}", err=True)
+
+    def made(result: Any) -> None:
+        for line in result_lines(result, checking=not write):
+            click.echo(line)
+
+    done = process_files(paths, settings, write=write, on_result=made, on_stopped=stopped)
+    click.echo(
+        files_summary(
+            made=done.made, refused=done.refused, stopped=list(done.stopped), checking=not write
         )
-        results = []
-        for path in paths:
-            try:
-                result = process_file(path, settings, write=write, ledger=ledger, run=run)
-            except TemplateError as exc:
-                # The template's fault, not the file's: said, and the other files go on (a
-                # file whose template is sound is still made).
-                click.echo(f"Feil: {exc}", err=True)
-                stopped.append(path)
-                continue
-            if run is None or not settings.pdf:
-                _echo_result(result, checking=not write)
-            results.append(result)
-        if run is not None:
-            results = run.finish()
-            if settings.pdf:
-                for result in results:
-                    _echo_result(result, checking=False)
-        made = sum(len(r.made) for r in results)
-        refused = sum(len(r.refused) for r in results)
-    verb = "i orden" if not write else "laget"
-    summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
-    if stopped:
-        names = ", ".join(redact(p.name) for p in stopped)
-        summary += f", {len(stopped)} ikke {verb} på grunn av feil i en mal ({names})"
-    click.echo(f"{summary}.")
-    if stopped:
-        return ExitCode.failed
-    return ExitCode.refused if refused else ExitCode.ok
+    )
+    return done.exit_code
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -236,7 +119,7 @@ _ICS_HELP = "Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standar
 
 
 @click.group(
-    cls=_Group,
+    cls=_click_nb.Group,
     help="""Fyller ut innkalling, referat, samtykke og fullmakt for
 ansvarsgrupper og individuell plan, fra møtenotater (YAML/JSON) eller Excel-ark.
 
@@ -286,7 +169,7 @@ Eksempel:
 def render(
     ctx: click.Context, files: tuple[Path, ...], out: Path | None, pdf: bool, ics: bool
 ) -> int:
-    return _run_files(ctx, files, _settings(ctx, outbox=out, pdf=pdf, ics=ics), write=True)
+    return _run_files(files, _settings(ctx, outbox=out, pdf=pdf, ics=ics), write=True)
 
 
 @cli.command(
@@ -300,7 +183,7 @@ Gir de samme meldingene som «render», men skriver ingen filer.
 )
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...]) -> int:
-    return _run_files(ctx, files, _settings(ctx), write=False)
+    return _run_files(files, _settings(ctx), write=False)
 
 
 @cli.command(
@@ -352,29 +235,6 @@ def skeleton(
     return ExitCode.ok
 
 
-_TOML = """\
-# Innstillinger for ipdocs. Linjer som begynner med # er forklaringer.
-
-[kommune]
-navn = "Eksempel kommune"
-enhet = "Koordinerende enhet"       # den koordinerende enheten (f.eks. Tildelings- og koordineringskontoret)
-telefon = "00 00 00 00"
-epost = "post@eksempel.kommune.no"
-adresse = "Rådhusgata 1, 0000 Eksempel"
-sprak = "nb"                         # nb (bokmål) eller nn (nynorsk): språket når en fil ikke sier noe
-
-[mapper]
-inbox = "inbox"                      # her legger koordinatorene filene sine
-outbox = "outbox"                    # her kommer dokumentene, i én mappe per sak
-maler = "templates"                  # Word-malene (kan endres i Word)
-
-[overvaking]
-ventetid = 2                         # sekunder en fil må være uendret før den leses
-intervall = 1                        # sekunder mellom hver sjekk av en nettverksmappe
-gjennomgang = 30                     # sekunder mellom hver ekstra runde gjennom hele innboksen
-"""
-
-
 @cli.command(
     help="""Gjør klar en mappe for ipdocs.
 
@@ -391,20 +251,10 @@ finnes fra før blir skrevet over.
     metavar="[MAPPE]",
 )
 def init(folder: Path) -> int:
-    created = []
-    for name in ("inbox", "outbox", "templates"):
-        if not (folder / name).exists():
-            (folder / name).mkdir(parents=True)
-            created.append(f"{name}/")
-    for source in sorted(bundled_templates().glob("*.docx")) + [bundled_templates() / "README.md"]:
-        target = folder / "templates" / source.name
-        if source.exists() and not target.exists():
-            shutil.copyfile(source, target)
-            created.append(f"templates/{source.name}")
+    from .scaffold import init_folder
+
+    created = init_folder(folder)
     config = folder / CONFIG_NAME
-    if not config.exists():
-        config.write_text(_TOML, encoding="utf-8")
-        created.append(CONFIG_NAME)
     if created:
         click.echo(f"Laget i {folder}: " + ", ".join(created))
     else:
@@ -413,7 +263,7 @@ def init(folder: Path) -> int:
     return ExitCode.ok
 
 
-@cli.group(cls=_Group, help="Arbeid med Word-malene.")
+@cli.group(cls=_click_nb.Group, help="Arbeid med Word-malene.")
 def templates() -> None:
     pass
 
@@ -574,36 +424,6 @@ def status(ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: 
 
 # --- batch (secretaries' invitation workbooks) ------------------------------------------
 
-_STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
-
-
-class _Progress:
-    """A click progress bar on stderr per stage of the run (rendering, then PDF)."""
-
-    def __init__(self, expected: int | None = None) -> None:
-        self.expected = expected  # rows in the file: the length while they are being read
-        self.stage: str | None = None
-        self.bar = None
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            length = total if total is not None else self.expected or done + 1
-            self.bar = click.progressbar(
-                length=max(length, 1), label=_STAGES[stage], file=sys.stderr
-            )
-            self.bar.__enter__()
-        if total is not None and total != self.bar.length:
-            self.bar.length = max(total, 1)
-        if done > self.bar.pos:
-            self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
 
 def _batch_skeleton(target: Path, overwrite: bool, settings: Settings) -> int:
     if target.exists() and not overwrite:
@@ -616,27 +436,6 @@ def _batch_skeleton(target: Path, overwrite: bool, settings: Settings) -> int:
         f"fyller du ut»), og kjør «ipdocs batch {target}»."
     )
     return ExitCode.ok
-
-
-def _echo_batch(result: Result) -> None:
-    from .report import problem_lines, warning_lines
-
-    warned = [m for m in result.made if m.warnings]
-    for line in warning_lines(result):
-        click.echo(f"Advarsel: {line}")
-    if result.refused:
-        click.echo(f"Ikke laget, må rettes i {redact(result.source.name)}:")
-        for line in problem_lines(result):
-            click.echo(f"  - {line}")
-    made, refused = len(result.made), len(result.refused)
-    if refused and all(not r.label for r in result.refused):
-        click.echo("Ferdig: ingen innkallinger laget. Rett filen og prøv igjen.")
-        return
-    rows = "rad" if refused == 1 else "rader"
-    click.echo(
-        f"Ferdig: {made} {'innkalling' if made == 1 else 'innkallinger'} laget"
-        f" ({len(warned)} med advarsler), {refused} {rows} avvist."
-    )
 
 
 @cli.command(
@@ -669,9 +468,9 @@ Eksempel:
 def batch(
     ctx: click.Context, file: Path, out: Path | None, pdf: bool, ics: bool, jobs: int | None
 ) -> int:
-    from .pipeline import process_file
+    from .pipeline import process_batch
     from .readers.batch import count_rows, is_batch_file
-    from .run import Run, default_jobs
+    from .report import Progress, batch_lines
 
     if is_batch_file(file) is False:
         name = redact(file.name)
@@ -681,15 +480,13 @@ def batch(
             f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
         )
     settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
-    progress = _Progress(count_rows(file))
-    with Ledger.for_outbox(settings.outbox) as ledger:
-        with Run(settings, ledger=ledger, jobs=jobs or default_jobs(), progress=progress) as run:
-            try:
-                process_file(file, settings, ledger=ledger, run=run)
-                [result] = run.finish()
-            finally:
-                progress.close()
-    _echo_batch(result)
+    progress = Progress(count_rows(file))
+    try:
+        result = process_batch(file, settings, jobs=jobs, progress=progress)
+    finally:
+        progress.close()
+    for line in batch_lines(result):
+        click.echo(line)
     if result.made:
         click.echo(f"Innkallingene ligger i {settings.outbox}/<sak>/.")
     return ExitCode.refused if result.refused else ExitCode.ok
@@ -743,13 +540,11 @@ def archive_command(
     pdfa: bool,
 ) -> int:
     from .archive import make_archive
-    from .publish import SAK_PATTERN
 
-    if not SAK_PATTERN.match(case) or re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)):
-        raise click.UsageError(
-            "SAK må være saksnøkkelen, for eksempel IP-2026-0042 (bokstaver, tall, - og _), "
-            "aldri et fødselsnummer."
-        )
+    case = unicodedata.normalize("NFC", case)
+    wrong = casekey.problem(case, where="SAK")
+    if wrong is not None:
+        raise click.UsageError(str(wrong))
     if reason is None:  # checked here: click would add an English "[required]" to the help
         raise click.UsageError(
             "Skriv hvorfor saken arkiveres: --grunn avslutning eller --grunn flytting."

@@ -1,20 +1,32 @@
-"""The exception tree, the problem records users read, and exit codes.
+"""The exception tree, the problem records users read, exit codes, and `classify`.
 
-    IpdocsError                  anything ipdocs itself reports to a person
-    ├── InputError               an input file was refused (carries Problems)
-    ├── TemplateError            a Word template is broken or names an unknown field
-    ├── ConversionError          LibreOffice could not make a PDF
-    ├── ArchiveError             an archive bundle could not be made
-    └── ConfigError              ipdocs.toml or a folder setting is wrong
+    BaseException
+    ├── KeyboardInterrupt        Ctrl-C                               → interrupted (130)
+    │   └── Terminated           SIGTERM (systemd, a timeout, kill)   → terminated (143)
+    └── Exception
+        ├── IpdocsError          anything ipdocs itself reports to a person → failed (3)
+        │   ├── InputError       an input file was refused (carries Problems) → refused (1)
+        │   ├── TemplateError    a Word template is broken or names an unknown field
+        │   ├── ConversionError  LibreOffice could not make a PDF
+        │   ├── OutputError      the outbox could not be written (a full disk, no permission)
+        │   │   └── PartlySaved  some of a file's documents were saved, the rest not
+        │   ├── ArchiveError     an archive bundle could not be made
+        │   └── ConfigError      ipdocs.toml or a folder setting is wrong → usage (2)
+        ├── OSError, sqlite3.Error, MemoryError   the system failed     → failed (3)
+        └── anything else        a fault in ipdocs itself               → failed (3)
+
+(click's UsageError, a wrong command line, is click's own: `cli.main` gives it `usage`.)
 
 Library errors are translated into this tree where they enter (readers, render, _exec), so the
-rest of the code and the user see one vocabulary. `cli.py` maps the tree to exit codes.
+rest of the code and the user see one vocabulary. `classify` is the one place that decides
+whose fault an exception is and which exit code it gets; `cli.main` and the watcher both ask it.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+import sqlite3
 from dataclasses import dataclass
 
 # Any 11-digit run, written whole or split after the date part by a space, `-` or `:` (the
@@ -32,6 +44,8 @@ class ExitCode(enum.IntEnum):
     refused = 1  # some input was refused; the rest was still made
     usage = 2  # wrong command line
     failed = 3  # ipdocs could not do its job (templates, LibreOffice, disk)
+    interrupted = 130  # Ctrl-C (128 + SIGINT)
+    terminated = 143  # SIGTERM (128 + SIGTERM)
 
 
 @dataclass(frozen=True)
@@ -82,9 +96,57 @@ class ConversionError(IpdocsError):
     pass
 
 
+class OutputError(IpdocsError):
+    """Writing into the outbox failed: the disk, not the input, is to blame."""
+
+
+class PartlySaved(OutputError):
+    """Some of a file's documents reached the outbox before saving failed; the message says
+    how many (and the ledger has them)."""
+
+
 class ArchiveError(IpdocsError):
     pass
 
 
 class ConfigError(IpdocsError):
     exit_code = ExitCode.usage
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd stopping, a timeout, `kill`): stopped as Ctrl-C stops a command."""
+
+
+class Fault(enum.Enum):
+    """Whose fault an exception is, which decides what happens to the input."""
+
+    input = "input"  # the input is wrong: refused (the watcher moves it to feil/)
+    system = "system"  # templates, LibreOffice, the disk, the ledger: the input waits, retried
+    program = "program"  # a fault in ipdocs itself: it would fail the same way every time
+    stopped = "stopped"  # Ctrl-C or SIGTERM
+
+
+@dataclass(frozen=True)
+class Verdict:
+    fault: Fault
+    exit_code: ExitCode
+
+
+# What the system, not the input or ipdocs, can fail with: raised, these leave the input
+# waiting to be tried again.
+_SYSTEM = (IpdocsError, OSError, sqlite3.Error, MemoryError)
+
+
+def classify(exc: BaseException) -> Verdict:
+    """Whose fault `exc` is, and the exit code it ends a command with."""
+    if isinstance(exc, Terminated):
+        return Verdict(Fault.stopped, ExitCode.terminated)
+    if isinstance(exc, KeyboardInterrupt):
+        return Verdict(Fault.stopped, ExitCode.interrupted)
+    if isinstance(exc, InputError):
+        return Verdict(Fault.input, ExitCode.refused)
+    if isinstance(exc, IpdocsError):
+        return Verdict(Fault.system, exc.exit_code)
+    if isinstance(exc, _SYSTEM):
+        return Verdict(Fault.system, ExitCode.failed)
+    return Verdict(Fault.program, ExitCode.failed)

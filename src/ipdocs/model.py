@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .kinds import DocumentKind
+
 Language = str  # "nb" (bokmål) or "nn" (nynorsk)
 LANGUAGES = ("nb", "nn")
 
@@ -72,7 +74,7 @@ class Action:
 
 @dataclass(frozen=True)
 class Document:
-    kind: ClassVar[str]
+    kind: ClassVar[DocumentKind]
     case: str
     language: Language
 
@@ -83,7 +85,7 @@ class Document:
 
 @dataclass(frozen=True)
 class Invitation(Document):
-    kind: ClassVar[str] = "innkalling"
+    kind: ClassVar[DocumentKind] = DocumentKind.invitation
     person: Person
     coordinator: Coordinator
     meeting: Meeting
@@ -99,7 +101,7 @@ class Invitation(Document):
 
 @dataclass(frozen=True)
 class Minutes(Document):
-    kind: ClassVar[str] = "referat"
+    kind: ClassVar[DocumentKind] = DocumentKind.minutes
     person: Person
     coordinator: Coordinator
     minute_taker: str
@@ -119,7 +121,7 @@ class Minutes(Document):
 
 @dataclass(frozen=True)
 class Consent(Document):
-    kind: ClassVar[str] = "samtykke"
+    kind: ClassVar[DocumentKind] = DocumentKind.consent
     person: Person
     covers: tuple[str, ...]  # "ansvarsgruppe", "individuell plan"
     information: str
@@ -138,7 +140,7 @@ class Consent(Document):
 
 @dataclass(frozen=True)
 class PowerOfAttorney(Document):
-    kind: ClassVar[str] = "fullmakt"
+    kind: ClassVar[DocumentKind] = DocumentKind.power_of_attorney
     grantor: Person
     agent: Person
     scope: str  # the agency or matter, e.g. "NAV trygd"
@@ -151,6 +153,6 @@ class PowerOfAttorney(Document):
         return self.signed_on
 
 
-DOCUMENT_KINDS: dict[str, type[Document]] = {
+DOCUMENT_KINDS: dict[DocumentKind, type[Document]] = {
     cls.kind: cls for cls in (Invitation, Minutes, Consent, PowerOfAttorney)
 }

@@ -4,7 +4,8 @@
       → calendar file (.ics) → [PDF] → publish atomically into outbox/<sak>/ → record in the ledger
 
 The stages after validation belong to a `run.Run` (shared render workers, one LibreOffice for
-all the PDFs of a run); without one, the file is a run of its own.
+all the PDFs of a run); without one, the file is a run of its own. `process_files` and
+`process_batch` are the run policy of `ipdocs render`/`check` and `ipdocs batch`.
 
 `process_file` is the only way documents are made; the CLI, the watcher and the batch command
 call it and hold no document logic. Bad input never raises: it comes back as `Refused` entries
@@ -15,72 +16,22 @@ file reaches the outbox or the ledger, and the error says so (`Run.abandon`).
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
 from . import readers, render, rules
-from .errors import InputError, Notice, Problem
+from .errors import ExitCode, InputError, Notice, Problem, TemplateError
+from .ledger import Ledger
 from .model import Consent, PowerOfAttorney
+from .results import Made, Refused, Result
+from .run import Progress, Run, default_jobs
 from .settings import Settings
+from .signed import process_signed
 
-if TYPE_CHECKING:
-    from .run import Run
-
-
-@dataclass(frozen=True)
-class Made:
-    """A document that was made (or, when checking, that would be made)."""
-
-    label: str  # "" or "rad 7"
-    case: str
-    kind: str
-    date: dt.date
-    path: Path | None  # None when only checked
-    warnings: tuple[Notice, ...]
-    covers_transfer: bool | None = None  # consent only: also covers moving municipality
-    extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
-    person: str = ""  # the name of the person the document is about (the archive cover shows it)
-
-
-@dataclass(frozen=True)
-class Refused:
-    label: str
-    problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class Result:
-    source: Path
-    made: tuple[Made, ...]
-    refused: tuple[Refused, ...]
-    sha256: str = ""  # of the input's bytes
-
-    @property
-    def status(self) -> str:
-        if not self.refused:
-            return "ok"
-        return "partial" if self.made else "refused"
-
-    @property
-    def documents(self) -> tuple[Path, ...]:
-        return tuple(m.path for m in self.made if m.path is not None)
-
-    @property
-    def warnings(self) -> tuple[Notice, ...]:
-        return tuple(w for m in self.made for w in m.warnings)
-
-    @property
-    def problems(self) -> tuple[Problem, ...]:
-        return tuple(p for r in self.refused for p in r.problems)
-
-
-class Ledger(Protocol):
-    def record(self, result: Result) -> None: ...
-
-    def is_closed(self, case: str) -> bool: ...
+__all__ = ["Made", "Refused", "Result", "process_file", "process_files", "process_batch"]
 
 
 def process_file(
@@ -99,20 +50,23 @@ def process_file(
     """
     path = Path(path)
     if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
-        from .signed import process_signed
-
         if ledger is None and run is not None:
             ledger = run.ledger
         result = process_signed(path, settings, write=write, ledger=ledger)
         if run is not None:
             run.add_done(result)  # counted with the run's other results
         return result
-    if write and run is None:
-        from .run import Run
-
+    if not write:
+        return _documents(path, settings, ledger=ledger, run=None)
+    if run is None:
         with Run(settings, ledger=ledger) as own:
-            process_file(path, settings, ledger=ledger, run=own)
+            _documents(path, settings, ledger=ledger, run=own)
             return own.finish()[-1]
+    return _documents(path, settings, ledger=ledger, run=run)
+
+
+def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Run | None) -> Result:
+    """Read and validate `path`; with a `run`, make its documents in the run's stages."""
     digest = ""
     made: list[Made] = []
     refused: list[Refused] = []
@@ -153,7 +107,7 @@ def process_file(
                     person=subject.name,
                 )
             )
-            if write:
+            if run is not None:
                 run.begin(doc)  # rendering starts in a worker while the next row is validated
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)
@@ -165,15 +119,15 @@ def process_file(
         )
         result = Result(path, (), (Refused("", (problem,)),))
     except BaseException as exc:  # a template, the disk: not the input's fault (see Run.abandon)
-        if write:
+        if run is not None:
             raise run.abandon(path, exc) from None
         raise
     else:
         result = Result(path, tuple(made), tuple(refused), digest)
-    if write and not result.made:
-        run.discard()  # a file refused whole: nothing it began is kept
-    if not write:
+    if run is None:
         return result
+    if not result.made:
+        run.discard()  # a file refused whole: nothing it began is kept
     try:
         return run.publish(result)  # render → calendar → [PDF] → publish → ledger
     except BaseException as exc:
@@ -186,3 +140,98 @@ def _same_output(first: str) -> Problem:
         f"Raden gjelder samme sak og samme dato som {first}, og ville blitt den samme filen.",
         "Slå dem sammen til én, eller rett saken eller datoen.",
     )
+
+
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder stands for the input files directly inside it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in readers.SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass(frozen=True)
+class Files:
+    """What a run over many files came to."""
+
+    results: tuple[Result, ...]
+    stopped: tuple[Path, ...]  # files a broken template kept from being made
+
+    @property
+    def made(self) -> int:
+        return sum(len(r.made) for r in self.results)
+
+    @property
+    def refused(self) -> int:
+        return sum(len(r.refused) for r in self.results)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.stopped:
+            return ExitCode.failed
+        return ExitCode.refused if self.refused else ExitCode.ok
+
+
+def process_files(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    write: bool,
+    on_result: Callable[[Result], None],
+    on_stopped: Callable[[Path, TemplateError], None],
+    jobs: int | None = None,
+) -> Files:
+    """`ipdocs render` and `ipdocs check`: many files in one run, each result handed to
+    `on_result` as soon as it is final (with PDF on: after the run's one LibreOffice).
+
+    Rendering records every input and document in the ledger (the archive bundle reads it);
+    checking only reads it (closed cases, the consent a signed scan copies) and writes
+    nothing. A broken template stops only the files that need it (`on_stopped`): the other
+    files go on, and the run ends `failed`.
+    """
+    stopped: list[Path] = []
+    results: list[Result] = []
+    with contextlib.ExitStack() as stack:
+        ledger = Ledger.for_outbox(settings.outbox) if write else Ledger.existing(settings.outbox)
+        if ledger is not None:
+            stack.enter_context(ledger)
+        # One run for all the files: with PDF on, one LibreOffice converts every document.
+        run = (
+            stack.enter_context(Run(settings, ledger=ledger, jobs=jobs or default_jobs()))
+            if write
+            else None
+        )
+        for path in paths:
+            try:
+                result = process_file(path, settings, write=write, ledger=ledger, run=run)
+            except TemplateError as exc:
+                # The template's fault, not the file's: said, and the other files go on (a
+                # file whose template is sound is still made).
+                on_stopped(path, exc)
+                stopped.append(path)
+                continue
+            if run is None or not settings.pdf:
+                on_result(result)
+            results.append(result)
+        if run is not None:
+            results = run.finish()
+            if settings.pdf:
+                for result in results:
+                    on_result(result)
+    return Files(tuple(results), tuple(stopped))
+
+
+def process_batch(
+    path: Path, settings: Settings, *, jobs: int | None = None, progress: Progress | None = None
+) -> Result:
+    """`ipdocs batch`: one workbook of many invitations, rendered by `jobs` workers."""
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        with Run(settings, ledger=ledger, jobs=jobs or default_jobs(), progress=progress) as run:
+            process_file(path, settings, ledger=ledger, run=run)
+            [result] = run.finish()
+    return result

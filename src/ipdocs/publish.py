@@ -10,36 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import IpdocsError
+from .errors import IpdocsError, OutputError
 
 
 @contextlib.contextmanager
-def output_errors(outbox: Path):
+def output_errors(outbox: Path) -> Iterator[None]:
     """Writing into the outbox failed: the disk, not the input, is to blame (exit code 3, and
     the watcher gives the file back to be tried again later)."""
     try:
         yield
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise IpdocsError(
+        raise OutputError(
             f"Dokumentene kunne ikke lagres i {outbox} ({reason}). Sjekk at det er plass på "
             "disken og at du har lov til å skrive i mappen, og prøv igjen."
         ) from None
-
-
-# What a sak may be, as it becomes the folder outbox/<sak>: letters of any alphabet (Sámi,
-# Kven, …), digits, - and _: `\w` without the combining marks, which NFC folds into their
-# letters first. Not a name Windows keeps for a device (CON, COM1, …): outbox/<sak> is often
-# a Windows share. `\Z`, not `$`: no trailing newline.
-_RESERVED = r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])"
-RESERVED_NAME = re.compile(rf"^{_RESERVED}\Z", re.IGNORECASE)
-SAK_PATTERN = re.compile(rf"^(?!{_RESERVED}\Z)[\w-]{{1,40}}\Z", re.IGNORECASE)
 
 
 def case_folder(outbox: Path, case: str) -> Path:

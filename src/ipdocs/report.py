@@ -1,11 +1,17 @@
-"""Plain-Norwegian texts about a `Result`: the terminal lines and the report file written
-beside a refused input. All text passes `redact`, so a fødselsnummer never reaches a screen,
-log or report."""
+"""Plain-Norwegian texts about a `Result`: the terminal lines of `render`, `check` and `batch`,
+their summaries, the progress bar, and the report file written beside a refused input. All
+text passes `redact`, so a fødselsnummer never reaches a screen, log or report."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
 from .errors import redact
-from .pipeline import Result
+from .results import Result
 
 
 def _label(label: str) -> str:
@@ -13,7 +19,7 @@ def _label(label: str) -> str:
 
 
 def problem_lines(result: Result) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for refused in result.refused:
         for problem in refused.problems:
             lines.append(redact(f"{_label(refused.label)}{problem}"))
@@ -27,7 +33,7 @@ NAME_WARNING = (
 
 
 def warning_lines(result: Result) -> list[str]:
-    lines = []
+    lines: list[str] = []
     if redact(result.source.name) != result.source.name:
         lines.append(NAME_WARNING)
     for made in result.made:
@@ -61,3 +67,86 @@ def refusal_report(result: Result, *, name: str) -> str:
         "rapporten kan du slette når du er ferdig.\n"
     )
     return redact(f"{head}\n\n{body}{made}{tail}")
+
+
+# --- the terminal ---------------------------------------------------------------------------
+
+
+def _notes(result: Result, *, warning: str, refused: str) -> list[str]:
+    """The warnings, then (when something was refused) a heading and what must be fixed."""
+    lines = [f"{warning}{line}" for line in warning_lines(result)]
+    if result.refused:
+        lines.append(refused)
+        lines += [f"  - {line}" for line in problem_lines(result)]
+    return lines
+
+
+def result_lines(result: Result, *, checking: bool) -> list[str]:
+    """`ipdocs render` and `check`: a line per document, then warnings and problems."""
+    name = redact(result.source.name)
+    lines = []
+    for made in result.made:
+        label = f" ({made.label})" if made.label else ""
+        if checking:
+            lines.append(f"I orden: {name}{label}: {made.kind} for {made.case}")
+        else:
+            extras = f" (+ {', '.join(e.suffix for e in made.extras)})" if made.extras else ""
+            lines.append(f"Laget: {made.path}{extras}{label}  (fra {name})")
+    return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
+
+
+def files_summary(*, made: int, refused: int, stopped: list[Path], checking: bool) -> str:
+    """The last line of `ipdocs render` and `check`."""
+    verb = "i orden" if checking else "laget"
+    summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
+    if stopped:
+        names = ", ".join(redact(p.name) for p in stopped)
+        summary += f", {len(stopped)} ikke {verb} på grunn av feil i en mal ({names})"
+    return f"{summary}."
+
+
+def batch_lines(result: Result) -> list[str]:
+    """`ipdocs batch`: warnings and refused rows, then the summary."""
+    name = redact(result.source.name)
+    lines = _notes(result, warning="Advarsel: ", refused=f"Ikke laget, må rettes i {name}:")
+    made, refused = len(result.made), len(result.refused)
+    if refused and all(not r.label for r in result.refused):
+        return [*lines, "Ferdig: ingen innkallinger laget. Rett filen og prøv igjen."]
+    warned = sum(1 for m in result.made if m.warnings)
+    rows = "rad" if refused == 1 else "rader"
+    return [
+        *lines,
+        f"Ferdig: {made} {'innkalling' if made == 1 else 'innkallinger'} laget"
+        f" ({warned} med advarsler), {refused} {rows} avvist.",
+    ]
+
+
+_STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
+
+
+class Progress:
+    """A click progress bar on stderr per stage of the run (rendering, then PDF)."""
+
+    def __init__(self, expected: int | None = None) -> None:
+        self.expected = expected  # rows in the file: the length while they are being read
+        self.stage: str | None = None
+        self.bar: Any = None  # click's ProgressBar
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            length = total if total is not None else self.expected or done + 1
+            self.bar = click.progressbar(
+                length=max(length, 1), label=_STAGES[stage], file=sys.stderr
+            )
+            self.bar.__enter__()
+        if total is not None and total != self.bar.length:
+            self.bar.length = max(total, 1)
+        if done > self.bar.pos:
+            self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

@@ -41,9 +41,11 @@ from pathlib import Path
 
 from . import ics, render, staging
 from ._exec import soffice
-from .errors import InputError, IpdocsError, Problem
+from .errors import InputError, IpdocsError, PartlySaved, Problem
+from .ledger import Ledger
 from .model import Document, Invitation
 from .publish import case_folder, output_errors, publish, publish_file
+from .results import Made, Refused, Result
 from .settings import Settings
 
 # Progress: (stage, done, total); stage is "render" or "pdf"; total is None while rows are
@@ -74,7 +76,7 @@ class _Begun:
 
 @dataclass
 class _Entry:
-    result: object  # pipeline.Result
+    result: Result
     pending: list[_Pending] = field(default_factory=list)
 
 
@@ -85,7 +87,7 @@ class Run:
         self,
         settings: Settings,
         *,
-        ledger=None,
+        ledger: Ledger | None = None,
         jobs: int = 1,
         progress: Progress | None = None,
         converter: Converter | None = None,
@@ -101,7 +103,7 @@ class Run:
         self._staged = 0
         self._begun: list[_Begun] = []  # this file's documents, in order
         self._queued: list[tuple[Document, Path]] = []  # waiting to fill a chunk
-        self._in_flight: set[cf.Future] = set()
+        self._in_flight: set[cf.Future[int]] = set()
         self._folders: dict[str, Path] = {}
         if settings.pdf and converter is None:
             soffice.find_soffice()  # no LibreOffice: say so before any document is made
@@ -109,7 +111,7 @@ class Run:
     def __enter__(self) -> Run:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -143,7 +145,7 @@ class Run:
         if self.jobs == 1:
             self._report("render", len(self._begun), None)
 
-    def publish(self, result):
+    def publish(self, result: Result) -> Result:
         """Finish the documents begun for one file's result (its `made`, in order).
 
         Raises what stopped the rendering (a template error in a worker comes back here); the
@@ -173,7 +175,7 @@ class Run:
         self._entries.append(_Entry(result))
         return result
 
-    def add_done(self, result) -> None:
+    def add_done(self, result: Result) -> None:
         """A result finished without these stages (a signed scan, filed and recorded)."""
         self._entries.append(_Entry(result))
 
@@ -201,24 +203,24 @@ class Run:
         a file back to the inbox and tries again later.
         """
         self.discard()
-        if not isinstance(error, IpdocsError) or isinstance(error, (InputError, _PartlySaved)):
+        if not isinstance(error, IpdocsError) or isinstance(error, (InputError, PartlySaved)):
             return error
         return type(error)(f"{error} Ingenting fra {source.name} ble laget.")
 
-    def finish(self) -> list:
+    def finish(self) -> list[Result]:
         """Convert what waits for PDF, publish, record; the final result of every file."""
-        from .pipeline import Refused
-
         waiting = [p for e in self._entries for p in e.pending]
         made_pdf, failed = self._convert([p.docx for p in waiting]) if waiting else ({}, {})
         entries, self._entries = self._entries, []
-        results = []
+        results: list[Result] = []
         for entry in entries:
             if not entry.pending:
                 results.append(entry.result)
                 continue
             result = entry.result
-            made, refused, files = [], list(result.refused), []
+            made: list[Made] = []
+            refused = list(result.refused)
+            files: list[list[tuple[Path, Path]]] = []
             for p in entry.pending:
                 m = result.made[p.made_index]
                 if p.docx in made_pdf:
@@ -236,20 +238,20 @@ class Run:
 
     # --- publishing -----------------------------------------------------------------------
 
-    def _place(self, result, files: Iterable[list[tuple[Path, Path]]]):
+    def _place(self, result: Result, files: Iterable[list[tuple[Path, Path]]]) -> Result:
         """Move each made document's staged files (the i-th of `files` for `result.made[i]`,
         the .docx first) into the outbox, and record the result in the ledger.
 
         A move that fails (a full disk, a case folder others may not write in) stops here, and
         what was moved is recorded all the same, so the ledger knows every published file.
         """
-        from .pipeline import Refused
-
         made = list(result.made)
         placed: list[int] = []
         try:
             with output_errors(self.settings.outbox):
-                for folder in {m.path.parent for m in made}:  # first: most likely to fail
+                for folder in {
+                    m.path.parent for m in made if m.path is not None
+                }:  # first: most likely to fail
                     folder.mkdir(parents=True, exist_ok=True)
                 for index, pairs in enumerate(files):
                     moved: list[Path] = []
@@ -272,7 +274,7 @@ class Run:
                         refused=(*result.refused, lost),
                     )
                 )
-            raise _PartlySaved(
+            raise PartlySaved(
                 f"{error} Bare {len(placed)} av {len(made)} dokumenter fra "
                 f"{result.source.name} ble lagret."
             ) from None
@@ -365,11 +367,6 @@ class Run:
             self.progress(stage, done, total)
 
 
-class _PartlySaved(IpdocsError):
-    """Some of a file's documents reached the outbox before saving failed; the message says
-    how many (and the ledger has them)."""
-
-
 def _files(
     docx: Path, target: Path, *, pdf: Path | None = None, calendar: Path | None = None
 ) -> list[tuple[Path, Path]]:
@@ -383,7 +380,7 @@ def _files(
     return pairs
 
 
-def _pdf_problem(made, reason: str) -> Problem:
+def _pdf_problem(made: Made, reason: str) -> Problem:
     where = made.label or "dokumentet"
     return Problem(
         where,

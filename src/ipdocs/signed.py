@@ -26,16 +26,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
-
+from . import casekey, pdfcheck
 from .errors import InputError, IpdocsError, Notice, Problem
+from .kinds import KINDS, DocumentKind
 from .ledger import DocumentRow, Ledger
-from .pipeline import Made, Refused, Result
-from .publish import SAK_PATTERN, case_folder, publish
+from .publish import case_folder, publish
 from .readers.values import parse_date
+from .results import Made, Refused, Result
 from .settings import Settings
 
-KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
 SIGNED_FOLDER = "signert"
 SUFFIX = ".pdf"
 
@@ -48,7 +47,7 @@ class Identity:
     """What a scan's name and folder say it is."""
 
     case: str
-    kind: str
+    kind: DocumentKind
     named_date: dt.date | None  # a date written in the file name
 
 
@@ -83,7 +82,7 @@ def process_signed(
     documents = ledger.documents(identity.case) if ledger is not None else []
     date, notices = _document_date(identity, documents, path)
     transfer = None
-    if identity.kind == "samtykke":
+    if identity.kind == DocumentKind.consent:
         transfer, more = _covers_transfer(date, documents)
         notices += more
     if ledger is not None and ledger.is_closed(identity.case):
@@ -170,72 +169,23 @@ def identify(path: Path) -> Identity:
 
 def check_pdf(path: Path) -> None:
     """Refuse a PDF that cannot be archived as it is: unreadable, damaged, locked or empty."""
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PasswordError:
-        raise InputError(
-            [
-                Problem(
-                    "filen",
-                    "PDF-en er låst med passord.",
-                    "Skann dokumentet på nytt uten passord, eller lagre en kopi uten passord.",
-                )
-            ]
-        ) from None
-    except (pikepdf.PdfError, ValueError, RuntimeError):
-        raise InputError([_damaged()]) from None
-    with pdf:
-        # qpdf quietly rebuilds a damaged file (a copy cut short); its warnings tell.
-        if any("damaged" in w or "reconstruct" in w for w in pdf.get_warnings()):
-            raise InputError([_damaged()])
-        if pdf.is_encrypted:
-            raise InputError(
-                [
-                    Problem(
-                        "filen",
-                        "PDF-en er kryptert, og en kryptert fil kan ikke arkiveres.",
-                        "Lagre en kopi uten sikkerhetsinnstillinger, eller skann dokumentet "
-                        "på nytt.",
-                    )
-                ]
-            )
-        try:
-            pages = len(pdf.pages)
-        except (pikepdf.PdfError, ValueError, RuntimeError):
-            raise InputError([_damaged()]) from None
-        if pages == 0:
-            raise InputError(
-                [
-                    Problem(
-                        "filen",
-                        "PDF-en har ingen sider.",
-                        "Skann det signerte dokumentet på nytt.",
-                    )
-                ]
-            )
+    with pdfcheck.open_checked(path):
+        pass
 
 
-def _damaged() -> Problem:
-    return Problem(
-        "filen",
-        "PDF-en er skadet eller ikke ferdig kopiert, og kan ikke åpnes.",
-        "Skann dokumentet på nytt, eller kopier filen på nytt.",
-    )
-
-
-def _parse_name(stem: str) -> tuple[str, str] | None:
+def _parse_name(stem: str) -> tuple[str, DocumentKind] | None:
     """`<sak>_<dokument>[_noe]`: the case is everything before the first document word."""
     parts = stem.split("_")
     for i, part in enumerate(parts[1:], start=1):
         if part.lower() in KINDS:
-            return "_".join(parts[:i]), part.lower()
+            return "_".join(parts[:i]), DocumentKind(part.lower())
     return None
 
 
-def _kind_anywhere(stem: str) -> str | None:
+def _kind_anywhere(stem: str) -> DocumentKind | None:
     for word in re.split(r"[_\-\s.]+", stem.lower()):
         if word in KINDS:
-            return word
+            return DocumentKind(word)
     return None
 
 
@@ -249,31 +199,12 @@ def _named_date(stem: str) -> dt.date | None:
 
 
 def _check_case(case: str, *, where: str) -> None:
-    if re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)):
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    "Saksnøkkelen ser ut som et fødselsnummer.",
-                    "Bruk saksnummeret, for eksempel IP-2026-0042, og aldri fødselsnummer i "
-                    "filnavn eller mappenavn.",
-                )
-            ]
-        )
-    if not SAK_PATTERN.match(case):
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    f"«{case}» kan ikke brukes som saksnøkkel.",
-                    "Bruk bare bokstaver, tall, - og _ (ingen mellomrom), høyst 40 tegn. "
-                    f"For eksempel «{_EXAMPLE}».",
-                )
-            ]
-        )
+    wrong = casekey.problem(case, where=where)
+    if wrong is not None:
+        raise InputError([wrong])
 
 
-def _rendered(documents: list[DocumentRow], kind: str) -> list[DocumentRow]:
+def _rendered(documents: list[DocumentRow], kind: DocumentKind) -> list[DocumentRow]:
     return [d for d in documents if d.origin == "rendered" and d.kind == kind]
 
 
@@ -299,7 +230,7 @@ def _document_date(
 def _covers_transfer(
     date: dt.date, documents: list[DocumentRow]
 ) -> tuple[bool | None, tuple[Notice, ...]]:
-    consents = _rendered(documents, "samtykke")
+    consents = _rendered(documents, DocumentKind.consent)
     same_day = [d for d in consents if d.date == date]
     if not consents:
         return None, (

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import fnr, language
+from .. import casekey, fnr, language
 from ..errors import FNR_LIKE, Notice, Problem
 from ..model import (
     DOCUMENT_KINDS,
@@ -33,7 +32,6 @@ from ..model import (
     Person,
     PowerOfAttorney,
 )
-from ..publish import RESERVED_NAME, SAK_PATTERN
 from . import values
 
 Path_ = tuple[str | int, ...]
@@ -503,27 +501,9 @@ def _case(top: _Obj) -> str:
     sak = unicodedata.normalize("NFC", top.text("sak"))
     if not sak:
         return ""
-    if re.search(r"\d{11}", re.sub(r"[-_\s]", "", sak)):
-        top.ctx.fail(
-            ("sak",),
-            "Saksnøkkelen ser ut som et fødselsnummer. Den blir navnet på en mappe og kan ikke "
-            "inneholde fødselsnummer.",
-            "Bruk saksnummeret, for eksempel IP-2026-0042.",
-        )
-    elif RESERVED_NAME.match(sak):
-        top.ctx.fail(
-            ("sak",),
-            f"«{sak}» kan ikke brukes som saksnøkkel. Saksnøkkelen blir navnet på en mappe, og "
-            "Windows bruker dette navnet til noe annet.",
-            "Bruk saksnummeret, for eksempel IP-2026-0042.",
-        )
-    elif not SAK_PATTERN.match(sak):
-        top.ctx.fail(
-            ("sak",),
-            f"«{sak}» kan ikke brukes som saksnøkkel.",
-            "Bruk bare bokstaver, tall, - og _ (ingen mellomrom eller punktum), høyst 40 tegn. "
-            "For eksempel IP-2026-0042.",
-        )
+    wrong = casekey.problem(sak, where=top.ctx.source.where(("sak",)))
+    if wrong is not None:
+        top.ctx.fail(("sak",), wrong.what, wrong.fix)
     return sak
 
 

@@ -45,7 +45,8 @@ from watchdog.observers.polling import PollingObserver
 
 from ..errors import ConfigError, IpdocsError, redact
 from ..ledger import InputRow, Ledger
-from ..pipeline import Result, process_file
+from ..pipeline import process_file
+from ..results import Result
 from ..settings import Settings
 from . import outcome
 from .claim import Claim, HashLocks, Owner

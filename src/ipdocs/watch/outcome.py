@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..errors import Problem, redact
 from ..ledger import InputRow
-from ..pipeline import Refused, Result
 from ..publish import publish
 from ..report import refusal_report, warning_lines
+from ..results import Refused, Result
 from .claim import Claim
 from .folders import NOTE_SUFFIX, REPORT_SUFFIX, Folders, place
 

@@ -1,0 +1,68 @@
+"""What every stage passes along: the documents made (`Made`), the parts refused (`Refused`)
+and one input's `Result`. Stages import these; they never import the pipeline that calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Notice, Problem
+from .kinds import DocumentKind
+
+
+class Status(enum.StrEnum):
+    """An input's outcome; the ledger stores its text (`ok`, `partial`, `refused`)."""
+
+    ok = "ok"
+    partial = "partial"
+    refused = "refused"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A document that was made (or, when checking, that would be made)."""
+
+    label: str  # "" or "rad 7"
+    case: str
+    kind: DocumentKind
+    date: dt.date
+    path: Path | None  # None when only checked
+    warnings: tuple[Notice, ...]
+    covers_transfer: bool | None = None  # consent only: also covers moving municipality
+    extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
+    person: str = ""  # the name of the person the document is about (the archive cover shows it)
+
+
+@dataclass(frozen=True)
+class Refused:
+    label: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    source: Path
+    made: tuple[Made, ...]
+    refused: tuple[Refused, ...]
+    sha256: str = ""  # of the input's bytes
+
+    @property
+    def status(self) -> Status:
+        if not self.refused:
+            return Status.ok
+        return Status.partial if self.made else Status.refused
+
+    @property
+    def documents(self) -> tuple[Path, ...]:
+        return tuple(m.path for m in self.made if m.path is not None)
+
+    @property
+    def warnings(self) -> tuple[Notice, ...]:
+        return tuple(w for m in self.made for w in m.warnings)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for r in self.refused for p in r.problems)

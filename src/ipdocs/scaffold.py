@@ -1,0 +1,50 @@
+"""`ipdocs init`: the folders, copies of the templates and a commented ipdocs.toml. Nothing
+that exists already is written over."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .settings import CONFIG_NAME, bundled_templates
+
+TOML = """\
+# Innstillinger for ipdocs. Linjer som begynner med # er forklaringer.
+
+[kommune]
+navn = "Eksempel kommune"
+enhet = "Koordinerende enhet"       # den koordinerende enheten (f.eks. Tildelings- og koordineringskontoret)
+telefon = "00 00 00 00"
+epost = "post@eksempel.kommune.no"
+adresse = "Rådhusgata 1, 0000 Eksempel"
+sprak = "nb"                         # nb (bokmål) eller nn (nynorsk): språket når en fil ikke sier noe
+
+[mapper]
+inbox = "inbox"                      # her legger koordinatorene filene sine
+outbox = "outbox"                    # her kommer dokumentene, i én mappe per sak
+maler = "templates"                  # Word-malene (kan endres i Word)
+
+[overvaking]
+ventetid = 2                         # sekunder en fil må være uendret før den leses
+intervall = 1                        # sekunder mellom hver sjekk av en nettverksmappe
+gjennomgang = 30                     # sekunder mellom hver ekstra runde gjennom hele innboksen
+"""
+
+
+def init_folder(folder: Path) -> list[str]:
+    """Make what is missing in `folder`; the names made, as a person reads them."""
+    created = []
+    for name in ("inbox", "outbox", "templates"):
+        if not (folder / name).exists():
+            (folder / name).mkdir(parents=True)
+            created.append(f"{name}/")
+    for source in sorted(bundled_templates().glob("*.docx")) + [bundled_templates() / "README.md"]:
+        target = folder / "templates" / source.name
+        if source.exists() and not target.exists():
+            shutil.copyfile(source, target)
+            created.append(f"templates/{source.name}")
+    config = folder / CONFIG_NAME
+    if not config.exists():
+        config.write_text(TOML, encoding="utf-8")
+        created.append(CONFIG_NAME)
+    return created
