@@ -1,9 +1,10 @@
 """The watcher: an observer, a periodic rescan, and one file at a time through the pipeline.
 
-    events / rescan → settle tracker → lock file? wait → claim by rename → same bytes done?
-      → pipeline.process_file → ferdig/ or feil/ (with a note or report) → next
+    events / rescan → settle tracker → lock file? wait → claim by rename → handle.py (same
+      bytes done? → pipeline.process_file → ferdig/ or feil/, or back to wait) → next
 
-It holds no document logic: `process_file` makes the documents and records them in the ledger.
+It holds no document logic: `process_file` makes the documents and records them in the ledger;
+handle.py takes one claimed file to its end, and service.py runs the watchers.
 One thread does the work; the observer's threads only put paths in a queue, so no state is
 shared. inotify by default, watching the inbox recursively so every move of ours stays inside
 the watch (no held-back moved-out events); polling with `--polling` and by itself when the
@@ -14,19 +15,13 @@ disconnected) means wait and say so; back (even as a new folder) means start aga
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import math
-import multiprocessing
 import os
 import queue
-import signal
-import sqlite3
 import stat
 import threading
 import time
-import traceback
-import warnings
 from pathlib import Path
 
 from watchdog.events import (
@@ -43,15 +38,13 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from ..errors import ConfigError, IpdocsError, redact
-from ..ledger import InputRow, Ledger
-from ..pipeline import process_file
-from ..results import Result
+from ..errors import ConfigError
+from ..ledger import Ledger
 from ..settings import Settings
-from . import outcome
 from .claim import Claim, HashLocks, Owner
 from .filters import is_locked
 from .folders import DONE, FAILED, SIGNED, Folders
+from .handle import Handler
 from .mounts import MOUNTINFO, filesystem_type, is_network
 from .stability import SettleTracker, Signature, signature
 
@@ -60,7 +53,6 @@ _QUIET = logging.getLogger(f"{log.name}.helper")
 _QUIET.disabled = True  # what the first watcher already says about the inbox
 
 CHECK_SECONDS = 1.0  # how often the inbox itself is checked (gone? back? observer alive?)
-MAX_RETRY_SECONDS = 600.0
 _EVENTS: list[type[FileSystemEvent]] = [
     FileCreatedEvent,
     FileModifiedEvent,
@@ -113,6 +105,7 @@ class Watcher:
         self.locks = HashLocks(self.folders, self.owner)
         self.observer: BaseObserver | None = None
         self.ledger: Ledger | None = None
+        self.handler: Handler | None = None
         self.online = False
         self._stop = threading.Event()
         self._inbox_id: tuple[int, int] | None = None
@@ -121,7 +114,6 @@ class Watcher:
         self._signed_watch: ObservedWatch | None = None
         self._started = False
         self._said: set = set()
-        self._retry: dict[str, float] = {}  # place in the inbox → seconds to wait next time
         # A helper process (see `serve`) makes files like any watcher but leaves telling about
         # the inbox itself to the first one, and stops when that one is gone.
         self.announce = announce
@@ -139,6 +131,16 @@ class Watcher:
     def run(self) -> None:
         with Ledger.for_outbox(self.outbox) as ledger:
             self.ledger = ledger
+            self.handler = Handler(
+                self.settings,
+                ledger=ledger,
+                folders=self.folders,
+                owner=self.owner,
+                locks=self.locks,
+                tracker=self.tracker,
+                stop=self._stop,
+                say_once=self._say_once,
+            )
             try:
                 self._loop()
             finally:
@@ -407,152 +409,11 @@ class Watcher:
                 self._listing[folder] = []
         return self._listing[folder]
 
-    # --- one file in hand -------------------------------------------------------------
+    # --- one file in hand (handle.py) -------------------------------------------------
 
     def _handle(self, claim: Claim) -> None:
-        short = "ukjent"
-        try:
-            refusal = outcome.special_file(claim)
-            if refusal is not None:
-                self.ledger.record(refusal)
-                outcome.file_result(claim, refusal, self.folders)
-                log.warning("Avvist: en fil i innboksen er ikke en vanlig fil. Se feil/.")
-                return
-            sha = hashlib.sha256(claim.path.read_bytes()).hexdigest()
-            short = sha[:8]
-            if not self._lock(sha, claim):
-                return
-            try:
-                prior = self.ledger.done_before(sha)
-                if prior is not None:
-                    self._done_before(claim, prior, sha, short)
-                else:
-                    result = process_file(claim.path, self.settings, ledger=self.ledger)
-                    outcome.file_result(claim, result, self.folders)
-                    self._log_result(result, short)
-            finally:
-                self.locks.release(sha)
-            self._retry.pop(str(claim.rel), None)
-        except (IpdocsError, OSError, sqlite3.Error, MemoryError) as exc:
-            self._give_back(claim, exc, short)  # templates, LibreOffice, disk: try again later
-        except Exception as exc:  # noqa: BLE001 - a fault in ipdocs itself, on this file
-            self._program_fault(claim, exc, short)
-
-    def _lock(self, sha: str, claim: Claim) -> bool:
-        """Wait while another watcher makes the same bytes (then they are done before)."""
-        while not self.locks.acquire(sha):
-            self._say_once(
-                ("same", sha),
-                logging.INFO,
-                f"Fil {sha[:8]}: en annen ipdocs lager den samme filen akkurat nå. Venter.",
-            )
-            if self._stop.wait(0.05):
-                self.owner.release(claim)
-                return False
-        return True
-
-    def _done_before(self, claim: Claim, prior: InputRow, sha: str, short: str) -> None:
-        if claim.recovered and prior.name == claim.rel.name:
-            outcome.file_done(claim, self.folders)
-            log.info(
-                "Fil %s var laget før en stopp, men ikke flyttet. Flyttet til %s/ nå.",
-                short,
-                DONE,
-            )
-            return
-        self.ledger.add_duplicate(sha, claim.rel.name, of=prior)
-        outcome.file_duplicate(claim, prior, self.folders, self.outbox)
-        cases = sorted({self._case_of(p) for p in prior.outputs} - {""})
-        log.info(
-            "Fil %s er lik en fil som er laget fra før%s, og blir ikke laget på nytt. Flyttet "
-            "til %s/ med en merknad.",
-            short,
-            f" (sak {', '.join(cases)})" if cases else "",
-            DONE,
-        )
-
-    def _case_of(self, output: str) -> str:
-        try:
-            return Path(output).relative_to(self.outbox.resolve()).parts[0]
-        except (ValueError, IndexError):
-            return ""
-
-    def _log_result(self, result: Result, short: str) -> None:
-        for made in result.made:
-            label = f", {made.label}" if made.label else ""
-            warnings = len(made.warnings)
-            extra = (
-                f", {warnings} {'advarsel' if warnings == 1 else 'advarsler'}" if warnings else ""
-            )
-            if result.source.suffix.lower() == ".pdf":
-                log.info(
-                    "Signert %s for %s lagt i %s/%s/ (fil %s%s).",
-                    made.kind,
-                    made.case,
-                    made.case,
-                    SIGNED,
-                    short,
-                    extra,
-                )
-            else:
-                log.info("Laget %s for %s (fil %s%s%s).", made.kind, made.case, short, label, extra)
-        if result.refused:
-            count = len(result.problems)
-            log.warning(
-                "Avvist: fil %s har %d feil som må rettes. Filen og en rapport ligger i %s/.",
-                short,
-                count,
-                FAILED,
-            )
-
-    def _give_back(self, claim: Claim, exc: Exception, short: str) -> None:
-        """ipdocs itself failed (a template, LibreOffice, the disk): the file is not to blame.
-        It goes back to the inbox and is tried again later, waiting longer each time."""
-        message = str(exc) if isinstance(exc, IpdocsError) else f"{type(exc).__name__}: {exc}"
-        message = redact(message.replace(claim.rel.name, f"fil {short}"))
-        key = str(claim.rel)
-        delay = self._retry.get(key, self.settings.rescan_seconds)
-        self._retry[key] = min(delay * 2, MAX_RETRY_SECONDS)
-        if os.environ.get("IPDOCS_DEBUG"):
-            log.debug("%s", redact(traceback.format_exc()))
-        try:
-            back = self.owner.release(claim)
-        except OSError:
-            log.error(
-                "Kunne ikke lage dokumentene fra fil %s: %s Filen ligger igjen i arbeidsmappen "
-                "og blir prøvd igjen senere.",
-                short,
-                message,
-            )
-            return
-        self.tracker.hold(back, time.monotonic() + delay)
-        log.error(
-            "Kunne ikke lage dokumentene fra fil %s: %s Dette er ikke en feil i filen. Den er "
-            "lagt tilbake i innboksen og blir prøvd igjen om %g s.",
-            short,
-            message,
-            delay,
-        )
-
-    def _program_fault(self, claim: Claim, exc: Exception, short: str) -> None:
-        """A fault in ipdocs on this very file would fail the same way every time: the file
-        goes to feil/ with a report that says so, instead of being tried forever."""
-        if os.environ.get("IPDOCS_DEBUG"):
-            log.debug("%s", redact(traceback.format_exc()))
-        result = outcome.program_fault(claim, type(exc).__name__)
-        try:
-            self.ledger.record(result)
-            outcome.file_result(claim, result, self.folders)
-        except (OSError, sqlite3.Error) as again:
-            self._give_back(claim, again, short)
-            return
-        log.error(
-            "Feil i ipdocs (%s) med fil %s. Filen er lagt i %s/ med en rapport. Meld fra til den "
-            "som drifter ipdocs.",
-            type(exc).__name__,
-            short,
-            FAILED,
-        )
+        assert self.handler is not None, "run() opens the ledger first"
+        self.handler.handle(claim)
 
     def _say_once(self, key: object, level: int, message: str) -> None:
         if key not in self._said:
@@ -560,88 +421,7 @@ class Watcher:
             self._about_inbox.log(level, "%s", message)
 
 
-class RedactingFormatter(logging.Formatter):
-    """Every log line passes errors.redact: no fødselsnummer reaches a log."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
-
-def configure_logging(*, verbose: bool = False) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(message)s", "%d.%m.%Y %H:%M:%S"))
-    logger = logging.getLogger("ipdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
-    # watchdog's own warnings are English and may name files; the watcher notices a stopped
-    # observer itself and says so in Norwegian.
-    quiet = logging.getLogger("watchdog")
-    quiet.handlers[:] = [logging.NullHandler()]
-    quiet.propagate = False
-    # watchdog's inotify warns (RuntimeWarning, to stderr, so into the service's log) when a
-    # folder it watches comes back under a name it knew: the claim folders do that all day.
-    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.observers")
-
-
 def _seconds(value: float) -> str:
     """0.5 → "0,5 sekund", 2 → "2 sekunder": Norwegian decimal comma."""
     text = f"{value:g}".replace(".", ",")
     return f"{text} sekund" if value <= 1 else f"{text} sekunder"
-
-
-def serve(settings: Settings, *, polling: bool = False, jobs: int = 1) -> None:
-    """Watch until Ctrl-C or SIGTERM, making up to `jobs` files at once.
-
-    Each job is a watcher of its own, the extra ones in child processes: claiming a file by
-    rename already keeps it to one watcher (two servers on one share rely on the same), so
-    the jobs need nothing else to share work. A first signal stops every watcher after the
-    file in hand; a second stops at once (the files in hand are taken over at the next
-    start). A helper whose first watcher is killed outright stops by itself.
-    """
-    watcher = Watcher(settings, polling=polling)  # wrong folders are refused before any helper
-    children = []
-    if jobs > 1:
-        context = multiprocessing.get_context("fork")  # before any thread of ours starts
-        for _ in range(jobs - 1):
-            child = context.Process(target=_helper, args=(settings, polling, os.getpid()))
-            child.start()
-            children.append(child)
-    stopping: list[int] = []
-
-    def stop(signum, frame) -> None:
-        for child in children:
-            with contextlib.suppress(OSError):
-                os.kill(child.pid, signum)
-        if stopping:
-            raise KeyboardInterrupt
-        stopping.append(signum)
-        watcher.stop()
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        watcher.run()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        for child in children:
-            if child.is_alive() and not stopping:  # the first watcher ended by itself
-                with contextlib.suppress(OSError):
-                    os.kill(child.pid, signal.SIGTERM)
-            child.join()
-
-
-def _helper(settings: Settings, polling: bool, parent: int) -> None:
-    watcher = Watcher(settings, polling=polling, announce=False, parent=parent)
-    stopping: list[int] = []
-
-    def stop(signum, frame) -> None:
-        if stopping:
-            raise KeyboardInterrupt
-        stopping.append(signum)
-        watcher.stop()
-
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, stop)
-    with contextlib.suppress(KeyboardInterrupt):
-        watcher.run()
