@@ -19,6 +19,7 @@ from . import render, skeletons
 from .errors import TemplateError
 from .model import LANGUAGES
 from .readers import mapping
+from .readers.fields import Source
 from .readers.notes import _Loader
 from .settings import Settings
 
@@ -37,7 +38,7 @@ def sample_context(kind: str, language: str, settings: Settings) -> dict:
 
     raw = yaml.load(skeletons.yaml_text(kind, today=settings.today), Loader=_Loader)  # noqa: S506
     raw["sprak"] = language
-    document, problems, _ = mapping.build_document(raw, mapping.Source(), today=settings.today)
+    document, problems, _ = mapping.build_document(raw, Source(), today=settings.today)
     assert document is not None, problems  # the skeletons are valid by construction
     return render.context(document, settings)
 

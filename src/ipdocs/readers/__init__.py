@@ -17,7 +17,8 @@ from ..errors import InputError, Notice, Problem
 
 __all__ = ["Entry", "InputError", "entries", "read", "SUFFIXES"]
 from ..model import Document
-from .mapping import Source, build_document
+from .fields import Source
+from .mapping import build_document
 
 NOTE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx",)

@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Problem
-from .mapping import Path_, Source, describe, normalise_key, shown, suggest
+from .fields import Path_, Source, describe, normalise_key, shown, suggest
 from .workbook import MEETING_FIELDS
 from .workbook import _put as put
 

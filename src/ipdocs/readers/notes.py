@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Problem
-from .mapping import ALL_KEYS, Path_, describe, normalise_key
+from .fields import Path_, describe, normalise_key
+from .vocabulary import ALL_KEYS
 
 # Notes are typed by hand: the FORMATS.md examples are under 2 kB, long minutes some 20 kB.
 MAX_BYTES = 256 * 1024

@@ -13,7 +13,8 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Notice, Problem
-from .mapping import TOP_LEVEL, Path_, Source, describe, normalise_key, shown, suggest
+from .fields import Path_, Source, describe, normalise_key, shown, suggest
+from .vocabulary import TOP_LEVEL
 
 # Field in the Møte sheet → its place in the nested document.
 MEETING_FIELDS: dict[str, Path_] = {
