@@ -24,6 +24,7 @@ from pathlib import Path
 from . import bundle, cover, language
 from ._exec import soffice
 from .errors import ConversionError, InputError, Problem
+from .kinds import DocumentKind
 from .ledger import DocumentRow, Ledger, default_path
 from .publish import case_folder, publish, writing
 from .settings import Settings
@@ -33,7 +34,12 @@ LATEST_MANIFEST = "manifest.json"
 
 # Within one date: the invitation, the consent and fullmakt signed at the meeting, the minutes;
 # a signed scan right after the document it is a scan of.
-_KIND_ORDER = {"innkalling": 0, "samtykke": 1, "fullmakt": 2, "referat": 3}
+_KIND_ORDER = {
+    DocumentKind.invitation: 0,
+    DocumentKind.consent: 1,
+    DocumentKind.power_of_attorney: 2,
+    DocumentKind.minutes: 3,
+}
 
 Say = Callable[[str], None]
 
@@ -222,7 +228,7 @@ def _require_transfer_consent(case: str, rows: list[DocumentRow]) -> None:
     not say, the rendered consent it is a scan of decides: the latest one made on or before
     the scan's date (or, failing that, the latest one).
     """
-    consents = [r for r in rows if r.kind == "samtykke"]
+    consents = [r for r in rows if r.kind == DocumentKind.consent]
     rendered = sorted((r for r in consents if r.origin == "rendered"), key=lambda r: r.date)
     signed = [r for r in consents if r.origin == "signed"]
 

@@ -19,6 +19,7 @@ import click
 
 from . import __version__, _click_nb, casekey, skeletons
 from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, redact
+from .kinds import DocumentKind
 from .ledger import Ledger
 from .settings import CONFIG_NAME, Settings
 
@@ -199,7 +200,9 @@ Eksempel:
   ipdocs skeleton batch --xlsx      lager innkallinger.xlsx til «ipdocs batch»
 """
 )
-@click.argument("kind", type=click.Choice((*skeletons.KINDS, "batch")), metavar="DOKUMENT")
+@click.argument(
+    "kind", type=click.Choice([*(k.value for k in skeletons.KINDS), "batch"]), metavar="DOKUMENT"
+)
 @click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
 @click.option(
     "--ut",
@@ -216,7 +219,7 @@ def skeleton(
     settings = _settings(ctx)
     if kind == "batch":
         return _batch_skeleton(target or Path("innkallinger.xlsx"), overskriv, settings)
-    if xlsx and kind not in ("innkalling", "referat"):
+    if xlsx and kind not in (DocumentKind.invitation, DocumentKind.minutes):
         raise click.UsageError(
             "Excel-ark finnes bare for innkalling og referat. Bruk YAML for de andre."
         )

@@ -28,6 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from . import language
+from .kinds import DocumentKind
 
 ROWS_PER_INDEX_PAGE = 34
 
@@ -87,10 +88,10 @@ _WORDS = {
 }
 
 _KINDS = {
-    "innkalling": "Innkalling",
-    "referat": "Referat",
-    "samtykke": "Samtykke",
-    "fullmakt": "Fullmakt",
+    DocumentKind.invitation: "Innkalling",
+    DocumentKind.minutes: "Referat",
+    DocumentKind.consent: "Samtykke",
+    DocumentKind.power_of_attorney: "Fullmakt",
 }
 
 

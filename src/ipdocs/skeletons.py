@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .kinds import DocumentKind
+
 _YAML = {
-    "innkalling": """\
+    DocumentKind.invitation: """\
 # Innkalling til ansvarsgruppemøte. Fyll ut og legg filen i innboksen,
 # eller kjør: ipdocs render {name}
 dokument: innkalling
@@ -42,7 +44,7 @@ saksliste:
 svarfrist: {reply_by}                 # kan sløyfes
 sendt: {today}                        # kan sløyfes (da brukes dagens dato)
 """,
-    "referat": """\
+    DocumentKind.minutes: """\
 # Referat fra ansvarsgruppemøte (Referatmal, Selbu-rutinen)
 dokument: referat
 sak: IP-2026-0042
@@ -71,7 +73,7 @@ neste_mote:
   sted: Rådhuset, møterom 2
   deltakere: [Kari Nordmann, Ola Hansen, Per Olsen]
 """,
-    "samtykke": """\
+    DocumentKind.consent: """\
 # Samtykke til ansvarsgruppe og individuell plan
 dokument: samtykke
 sak: IP-2026-0042
@@ -85,7 +87,7 @@ gyldig_til: {year_later}
 overforing_ved_flytting: false        # true: gjelder også overføring til ny kommune
 underskriver: {{navn: Anne Nordmann, rolle: verge}}   # sløyf når personen selv skriver under
 """,
-    "fullmakt": """\
+    DocumentKind.power_of_attorney: """\
 # Fullmakt (eksempelet i heftet «Individuell plan = brukers plan»)
 dokument: fullmakt
 sak: IP-2026-0042
@@ -135,10 +137,10 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    if kind not in ("innkalling", "referat"):
+    if kind not in (DocumentKind.invitation, DocumentKind.minutes):
         raise ValueError(kind)
     d = dates(today)
-    meeting = dt.date.fromisoformat(d["meeting"] if kind == "innkalling" else d["past"])
+    meeting = dt.date.fromisoformat(d["meeting"] if kind == DocumentKind.invitation else d["past"])
     rows = [
         ("felt", "verdi"),
         ("dokument", kind),
@@ -148,11 +150,11 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
         ("fra", dt.time(9, 0)),
         ("til", dt.time(10, 30)),
         ("sted", "Rådhuset, møterom 2"),
-        ("tolk", "arabisk" if kind == "innkalling" else None),
+        ("tolk", "arabisk" if kind == DocumentKind.invitation else None),
         ("koordinator", "Ola Hansen"),
         ("koordinator_telefon", "400 31 579"),
     ]
-    if kind == "referat":
+    if kind == DocumentKind.minutes:
         rows += [
             ("referent", "Line Berg"),
             ("nåsituasjon", "Kari har startet i ny jobb 50 %. Avlastning fungerer godt."),
@@ -175,7 +177,7 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
     lists = {
         "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege"), ("Line Berg", "Fysioterapeut")],
     }
-    if kind == "innkalling":
+    if kind == DocumentKind.invitation:
         lists["Saksliste"] = [("punkt",), ("Status siden forrige møte",), ("Søknad om avlastning",)]
     else:
         deadline = dt.date.fromisoformat(d["deadline"])

@@ -21,6 +21,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Problem
+from ..kinds import DocumentKind
 from .fields import Path_, Source, describe, normalise_key, shown, suggest
 from .workbook import MEETING_FIELDS
 from .workbook import _put as put
@@ -217,7 +218,7 @@ def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]
         values = tuple(values[:width]) if values else ()
         if all(_blank(v) for v in values):
             continue  # blank rows are skipped
-        raw: dict = {"dokument": "innkalling"}
+        raw: dict = {"dokument": DocumentKind.invitation}
         for column, letter in letters.items():
             index = _column_index(letter) - 1
             value = values[index] if index < len(values) else None

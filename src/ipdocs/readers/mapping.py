@@ -14,6 +14,7 @@ import unicodedata
 
 from .. import casekey, fnr, language
 from ..errors import FNR_LIKE, Notice, Problem
+from ..kinds import DocumentKind
 from ..model import (
     DOCUMENT_KINDS,
     LANGUAGES,
@@ -376,8 +377,8 @@ def _power_of_attorney(top: Obj, common: dict) -> PowerOfAttorney | None:
 
 
 _BUILDERS = {
-    "innkalling": _invitation,
-    "referat": _minutes,
-    "samtykke": _consent,
-    "fullmakt": _power_of_attorney,
+    DocumentKind.invitation: _invitation,
+    DocumentKind.minutes: _minutes,
+    DocumentKind.consent: _consent,
+    DocumentKind.power_of_attorney: _power_of_attorney,
 }

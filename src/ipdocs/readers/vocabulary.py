@@ -6,6 +6,8 @@ readers/mapping.py builds the model.
 
 from __future__ import annotations
 
+from ..kinds import DocumentKind
+
 # Keys are compared lower-case with æ/ø/å written ae/o/aa (FORMATS.md: `mål` = `maal`).
 ALIASES = {
     "formaal": "formal",
@@ -32,9 +34,9 @@ SIGNER = frozenset({"navn", "rolle", "fodselsnummer", "adresse"})
 COMMON = frozenset({"dokument", "sak", "sprak"})
 
 TOP_LEVEL: dict[str, frozenset[str]] = {
-    "innkalling": COMMON
+    DocumentKind.invitation: COMMON
     | {"bruker", "koordinator", "mote", "deltakere", "saksliste", "svarfrist", "sendt"},
-    "referat": COMMON
+    DocumentKind.minutes: COMMON
     | {
         "bruker",
         "koordinator",
@@ -48,7 +50,7 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "tiltak",
         "neste_mote",
     },
-    "samtykke": COMMON
+    DocumentKind.consent: COMMON
     | {
         "bruker",
         "gjelder",
@@ -60,7 +62,8 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "overforing_ved_flytting",
         "underskriver",
     },
-    "fullmakt": COMMON | {"fullmaktsgiver", "fullmektig", "gjelder", "fra", "til", "dato"},
+    DocumentKind.power_of_attorney: COMMON
+    | {"fullmaktsgiver", "fullmektig", "gjelder", "fra", "til", "dato"},
 }
 ALL_KEYS = frozenset().union(
     *TOP_LEVEL.values(), PERSON, COORDINATOR, MEETING, PARTICIPANT, ACTION, NEXT_MEETING, SIGNER

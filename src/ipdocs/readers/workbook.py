@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Notice, Problem
+from ..kinds import DocumentKind
 from .fields import Path_, Source, describe, normalise_key, shown, suggest
 from .vocabulary import TOP_LEVEL
 
@@ -55,10 +56,10 @@ _HEADER_WORDS = {"felt", "feltnavn", "field"}
 _SHEET_NAMES = {"deltakere": "Deltakere", "foresatte": "Foresatte", "saksliste": "Saksliste"}
 _SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak"}
 _WITH_ARTICLE = {
-    "innkalling": "en innkalling",
-    "referat": "et referat",
-    "samtykke": "et samtykke",
-    "fullmakt": "en fullmakt",
+    DocumentKind.invitation: "en innkalling",
+    DocumentKind.minutes: "et referat",
+    DocumentKind.consent: "et samtykke",
+    DocumentKind.power_of_attorney: "en fullmakt",
 }
 
 
