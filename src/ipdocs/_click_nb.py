@@ -9,7 +9,9 @@ shown in English.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import click.core
@@ -168,3 +170,59 @@ class Group(click.Group):
 
 
 Group.group_class = Group
+
+
+# --- options more than one command takes -----------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def out_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--out",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="MAPPE",
+        help=help,
+    )
+
+
+def folder_option(name: str, help: str) -> Callable[[F], F]:
+    return click.option(
+        name, type=click.Path(file_okay=False, path_type=Path), metavar="MAPPE", help=help
+    )
+
+
+def files_argument(command: F) -> F:
+    """FIL...: one or more files (or folders) that exist."""
+    return click.argument(
+        "files",
+        nargs=-1,
+        required=True,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="FIL...",
+    )(command)
+
+
+def seconds_option(name: str, minimum: float, help: str) -> Callable[[F], F]:
+    return click.option(name, type=click.FloatRange(min=minimum), metavar="SEKUNDER", help=help)
+
+
+def jobs_option(help: str) -> Callable[[F], F]:
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N", help=help)
+
+
+def pdf_and_ics_options(command: F) -> F:
+    """`--pdf` and `--ics/--no-ics`, for the commands that make documents."""
+    command = click.option(
+        "--ics/--no-ics",
+        "ics",
+        default=None,
+        help="Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standard: lag den).",
+    )(command)
+    return click.option(
+        "--pdf",
+        is_flag=True,
+        default=None,
+        help="Lag også en PDF ved siden av hvert Word-dokument (trenger LibreOffice).",
+    )(command)

@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import bundle, cover, language
@@ -27,6 +26,7 @@ from .errors import ConversionError, InputError, Problem
 from .kinds import DocumentKind
 from .ledger import DocumentRow, Ledger, default_path
 from .publish import case_folder, publish, writing
+from .results import Archive
 from .settings import Settings
 
 REASONS = ("avslutning", "flytting")
@@ -42,16 +42,6 @@ _KIND_ORDER = {
 }
 
 Say = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Archive:
-    path: Path
-    manifest: Path
-    documents: int
-    pages: int
-    sha256: str
-    closed: bool  # the case was marked closed
 
 
 def make_archive(

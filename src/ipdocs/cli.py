@@ -21,6 +21,8 @@ from . import __version__, _click_nb, casekey, skeletons
 from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, redact
 from .kinds import DocumentKind
 from .ledger import Ledger
+from .report import failure_message
+from .results import Result
 from .settings import CONFIG_NAME, Settings
 
 # The pipeline (docxtpl, openpyxl, holidays, Babel) is imported by the commands that use it,
@@ -56,17 +58,9 @@ def main() -> None:
         code = exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         verdict = classify(exc)
-        if isinstance(exc, IpdocsError):
-            click.echo(f"Feil: {exc}", err=True)
-        else:
-            if os.environ.get("IPDOCS_DEBUG"):
-                traceback.print_exc()
-            click.echo(
-                f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
-                "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter "
-                "ipdocs.",
-                err=True,
-            )
+        if not isinstance(exc, IpdocsError) and os.environ.get("IPDOCS_DEBUG"):
+            traceback.print_exc()
+        click.echo(failure_message(exc), err=True)
         code = verdict.exit_code
     sys.exit(int(code or 0))
 
@@ -86,37 +80,19 @@ def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> i
     if not paths:
         raise click.UsageError("Fant ingen filer å lese.")
 
-    def stopped(path: Path, exc: IpdocsError) -> None:
-        click.echo(f"Feil: {exc}", err=True)
-
-    def made(result: Any) -> None:
+    def made(result: Result) -> None:
         for line in result_lines(result, checking=not write):
             click.echo(line)
 
+    def stopped(path: Path, exc: IpdocsError) -> None:
+        click.echo(f"Feil: {exc}", err=True)
+
     done = process_files(paths, settings, write=write, on_result=made, on_stopped=stopped)
-    click.echo(
-        files_summary(
-            made=done.made, refused=done.refused, stopped=list(done.stopped), checking=not write
-        )
-    )
+    click.echo(files_summary(done.made, done.refused, done.stopped, checking=not write))
     return done.exit_code
 
 
 # --- commands -------------------------------------------------------------------------------
-
-
-def _out_option(help: str):
-    return click.option(
-        "--out",
-        "-o",
-        type=click.Path(file_okay=False, path_type=Path),
-        metavar="MAPPE",
-        help=help,
-    )
-
-
-_PDF_HELP = "Lag også en PDF ved siden av hvert Word-dokument (trenger LibreOffice)."
-_ICS_HELP = "Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standard: lag den)."
 
 
 @click.group(
@@ -160,12 +136,9 @@ Eksempel:
   ipdocs render innkalling.yaml --pdf      lag også en PDF av hvert dokument
 """
 )
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="FIL..."
-)
-@_out_option("Hvor dokumentene skal legges (standard: outbox/).")
-@click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
-@click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
+@_click_nb.files_argument
+@_click_nb.out_option("Hvor dokumentene skal legges (standard: outbox/).")
+@_click_nb.pdf_and_ics_options
 @click.pass_context
 def render(
     ctx: click.Context, files: tuple[Path, ...], out: Path | None, pdf: bool, ics: bool
@@ -179,9 +152,7 @@ def render(
 Gir de samme meldingene som «render», men skriver ingen filer.
 """
 )
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="FIL..."
-)
+@_click_nb.files_argument
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...]) -> int:
     return _run_files(files, _settings(ctx), write=False)
@@ -216,25 +187,20 @@ Eksempel:
 def skeleton(
     ctx: click.Context, kind: str, xlsx: bool, target: Path | None, overskriv: bool
 ) -> int:
+    from .scaffold import write_skeleton
+
     settings = _settings(ctx)
-    if kind == "batch":
-        return _batch_skeleton(target or Path("innkallinger.xlsx"), overskriv, settings)
-    if xlsx and kind not in (DocumentKind.invitation, DocumentKind.minutes):
+    if xlsx and kind not in (DocumentKind.invitation, DocumentKind.minutes, "batch"):
         raise click.UsageError(
             "Excel-ark finnes bare for innkalling og referat. Bruk YAML for de andre."
         )
-    target = target or Path(f"{kind}.{'xlsx' if xlsx else 'yaml'}")
+    default = "innkallinger.xlsx" if kind == "batch" else f"{kind}.{'xlsx' if xlsx else 'yaml'}"
+    target = target or Path(default)
     if target.exists() and not overskriv:
         raise click.UsageError(
             f"{target} finnes fra før. Bruk --overskriv, eller velg et annet navn med --ut."
         )
-    if xlsx:
-        skeletons.write_workbook(kind, target, today=settings.today)
-    else:
-        target.write_text(
-            skeletons.yaml_text(kind, today=settings.today, name=target.name), encoding="utf-8"
-        )
-    click.echo(f"Laget {target}. Fyll den ut, og kjør «ipdocs render {target}».")
+    click.echo(write_skeleton(kind, target, xlsx=xlsx, today=settings.today))
     return ExitCode.ok
 
 
@@ -287,29 +253,17 @@ malene fra innstillingsfilen, ellers de innebygde malene.
 )
 @click.pass_context
 def templates_check(ctx: click.Context, folder: Path | None) -> int:
+    from .report import template_lines
     from .template_check import check_folder
 
     settings = _settings(ctx)
-    failures = 0
-    for report in check_folder(folder or settings.templates, settings):
-        if report.problems:
-            failures += 1
-            click.echo(f"Feil i {report.path}:")
-            for problem in report.problems:
-                click.echo(f"  - {problem}")
-        else:
-            click.echo(f"I orden: {report.path}")
-    click.echo("Alle malene er i orden." if not failures else f"{failures} mal(er) må rettes.")
+    reports = check_folder(folder or settings.templates, settings)
+    lines, failures = template_lines(reports)
+    click.echo("\n".join(lines))
     return ExitCode.refused if failures else ExitCode.ok
 
 
 # --- watch and status (the watched folder) ----------------------------------------------
-
-
-def _folder_option(name: str, help_text: str):
-    return click.option(
-        name, type=click.Path(file_okay=False, path_type=Path), metavar="MAPPE", help=help_text
-    )
 
 
 @cli.command(
@@ -335,35 +289,27 @@ Eksempel:
   ipdocs watch --inbox /mnt/felles/inbox --outbox /mnt/felles/outbox
 """
 )
-@_folder_option(
+@_click_nb.folder_option(
     "--inbox", "Mappen det legges filer i (standard: inbox/, eller det som står i ipdocs.toml)."
 )
-@_folder_option("--outbox", "Hvor dokumentene skal legges (standard: outbox/).")
+@_click_nb.folder_option("--outbox", "Hvor dokumentene skal legges (standard: outbox/).")
 @click.option(
     "--polling",
     is_flag=True,
     help="Se etter nye filer med jevne mellomrom i stedet for å få beskjed fra systemet. "
     "Skjer av seg selv når innboksen er en nettverksmappe.",
 )
-@click.option(
+@_click_nb.seconds_option(
     "--interval",
-    type=click.FloatRange(min=0.1),
-    metavar="SEKUNDER",
-    help="Sekunder mellom hver gang ipdocs ser etter nye filer med --polling (standard: 1).",
+    0.1,
+    "Sekunder mellom hver gang ipdocs ser etter nye filer med --polling (standard: 1).",
 )
-@click.option(
-    "--ventetid",
-    type=click.FloatRange(min=0),
-    metavar="SEKUNDER",
-    help="Sekunder en fil må være uendret før den leses (standard: 2).",
+@_click_nb.seconds_option(
+    "--ventetid", 0, "Sekunder en fil må være uendret før den leses (standard: 2)."
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    metavar="N",
-    help="Hvor mange filer som lages samtidig når mange kommer på en gang "
-    "(standard: antall prosessorkjerner).",
+@_click_nb.jobs_option(
+    "Hvor mange filer som lages samtidig når mange kommer på en gang "
+    "(standard: antall prosessorkjerner)."
 )
 @click.pass_context
 def watch(
@@ -397,8 +343,8 @@ Eksempel:
   ipdocs status --antall 50
 """
 )
-@_folder_option("--outbox", "Mappen med dokumentene (standard: outbox/).")
-@_folder_option(
+@_click_nb.folder_option("--outbox", "Mappen med dokumentene (standard: outbox/).")
+@_click_nb.folder_option(
     "--inbox", "Innboksen, for å vise rapportene og hvor mange filer som venter (standard: inbox/)."
 )
 @click.option(
@@ -428,19 +374,6 @@ def status(ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: 
 # --- batch (secretaries' invitation workbooks) ------------------------------------------
 
 
-def _batch_skeleton(target: Path, overwrite: bool, settings: Settings) -> int:
-    if target.exists() and not overwrite:
-        raise click.UsageError(
-            f"{target} finnes fra før. Bruk --overskriv, eller velg et annet navn med --ut."
-        )
-    skeletons.write_batch_workbook(target, today=settings.today)
-    click.echo(
-        f"Laget {target}. Skriv én innkalling per rad i arket «Innkallinger» (se arket «Slik "
-        f"fyller du ut»), og kjør «ipdocs batch {target}»."
-    )
-    return ExitCode.ok
-
-
 @cli.command(
     help="""Lag mange innkallinger på en gang fra et Excel-ark eller en CSV-fil.
 
@@ -457,15 +390,10 @@ Eksempel:
 """
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
-@_out_option("Hvor innkallingene skal legges (standard: outbox/).")
-@click.option("--pdf", is_flag=True, default=None, help=_PDF_HELP)
-@click.option("--ics/--no-ics", "ics", default=None, help=_ICS_HELP)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    metavar="N",
-    help="Hvor mange innkallinger som lages samtidig (standard: antall prosessorkjerner).",
+@_click_nb.out_option("Hvor innkallingene skal legges (standard: outbox/).")
+@_click_nb.pdf_and_ics_options
+@_click_nb.jobs_option(
+    "Hvor mange innkallinger som lages samtidig (standard: antall prosessorkjerner)."
 )
 @click.pass_context
 def batch(
@@ -483,15 +411,9 @@ def batch(
             f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
         )
     settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
-    progress = Progress(count_rows(file))
-    try:
+    with Progress(count_rows(file)) as progress:
         result = process_batch(file, settings, jobs=jobs, progress=progress)
-    finally:
-        progress.close()
-    for line in batch_lines(result):
-        click.echo(line)
-    if result.made:
-        click.echo(f"Innkallingene ligger i {settings.outbox}/<sak>/.")
+    click.echo("\n".join(batch_lines(result, outbox=settings.outbox)))
     return ExitCode.refused if result.refused else ExitCode.ok
 
 
@@ -531,7 +453,7 @@ Eksempler:
     metavar="NAVN",
     help="Kommunen personen flytter til. Må være med ved flytting.",
 )
-@_out_option("Outbox-mappen dokumentene ble laget i (standard: outbox/).")
+@_click_nb.out_option("Outbox-mappen dokumentene ble laget i (standard: outbox/).")
 @click.option("--pdfa", is_flag=True, help="Lag PDF/A-2b, formatet for langtidslagring i arkiv.")
 @click.pass_context
 def archive_command(
@@ -543,6 +465,7 @@ def archive_command(
     pdfa: bool,
 ) -> int:
     from .archive import make_archive
+    from .report import archive_lines, archive_refused_lines
 
     case = unicodedata.normalize("NFC", case)
     wrong = casekey.problem(case, where="SAK")
@@ -571,20 +494,7 @@ def archive_command(
             say=lambda text: click.echo(text, err=True),
         )
     except InputError as exc:
-        click.echo(
-            "Arkivet ble ikke laget, og ingenting er skrevet. Dette må rettes først:", err=True
-        )
-        for problem in exc.problems:
-            click.echo(f"  - {problem}", err=True)
-        return ExitCode.refused
-    pdfa_note = ", PDF/A-2b" if pdfa else ""
-    documents = f"{made.documents} dokument{'er' if made.documents != 1 else ''}"
-    pages = f"{made.pages} side{'r' if made.pages != 1 else ''}"
-    click.echo(f"Laget arkivet: {made.path}  ({documents}, {pages}{pdfa_note})")
-    click.echo(f"Sjekksummer: {made.manifest}")
-    if made.closed:
-        click.echo(
-            f"Saken {case} er merket som avsluttet. Kommer det nye filer til saken, får du en "
-            "advarsel."
-        )
+        click.echo("\n".join(archive_refused_lines(exc.problems)), err=True)
+        return classify(exc).exit_code
+    click.echo("\n".join(archive_lines(made, case, pdfa=pdfa)))
     return ExitCode.ok

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import redact
 from .publish import FILE_MODE
+from .results import Result
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
@@ -160,7 +161,7 @@ class Ledger:
 
     # --- writing ----------------------------------------------------------------------
 
-    def record(self, result) -> None:
+    def record(self, result: Result) -> None:
         """Record a pipeline Result: the input, and every document it made."""
         now = _now()
         with self._db:

@@ -5,13 +5,14 @@ text passes `redact`, so a fødselsnummer never reaches a screen, log or report.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .errors import redact
-from .results import Result
+from .errors import IpdocsError, Problem, redact
+from .results import Archive, Result, TemplateReport
 
 
 def _label(label: str) -> str:
@@ -72,6 +73,16 @@ def refusal_report(result: Result, *, name: str) -> str:
 # --- the terminal ---------------------------------------------------------------------------
 
 
+def failure_message(exc: BaseException) -> str:
+    """What a command that stopped on `exc` says last."""
+    if isinstance(exc, IpdocsError):
+        return f"Feil: {exc}"
+    return (
+        f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
+        "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter ipdocs."
+    )
+
+
 def _notes(result: Result, *, warning: str, refused: str) -> list[str]:
     """The warnings, then (when something was refused) a heading and what must be fixed."""
     lines = [f"{warning}{line}" for line in warning_lines(result)]
@@ -95,7 +106,7 @@ def result_lines(result: Result, *, checking: bool) -> list[str]:
     return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
 
 
-def files_summary(*, made: int, refused: int, stopped: list[Path], checking: bool) -> str:
+def files_summary(made: int, refused: int, stopped: Sequence[Path], *, checking: bool) -> str:
     """The last line of `ipdocs render` and `check`."""
     verb = "i orden" if checking else "laget"
     summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
@@ -105,8 +116,8 @@ def files_summary(*, made: int, refused: int, stopped: list[Path], checking: boo
     return f"{summary}."
 
 
-def batch_lines(result: Result) -> list[str]:
-    """`ipdocs batch`: warnings and refused rows, then the summary."""
+def batch_lines(result: Result, *, outbox: Path) -> list[str]:
+    """`ipdocs batch`: warnings and refused rows, the summary, and where the documents are."""
     name = redact(result.source.name)
     lines = _notes(result, warning="Advarsel: ", refused=f"Ikke laget, må rettes i {name}:")
     made, refused = len(result.made), len(result.refused)
@@ -114,11 +125,13 @@ def batch_lines(result: Result) -> list[str]:
         return [*lines, "Ferdig: ingen innkallinger laget. Rett filen og prøv igjen."]
     warned = sum(1 for m in result.made if m.warnings)
     rows = "rad" if refused == 1 else "rader"
-    return [
-        *lines,
+    lines.append(
         f"Ferdig: {made} {'innkalling' if made == 1 else 'innkallinger'} laget"
-        f" ({warned} med advarsler), {refused} {rows} avvist.",
-    ]
+        f" ({warned} med advarsler), {refused} {rows} avvist."
+    )
+    if made:
+        lines.append(f"Innkallingene ligger i {outbox}/<sak>/.")
+    return lines
 
 
 _STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
@@ -146,7 +159,55 @@ class Progress:
         if done > self.bar.pos:
             self.bar.update(done - self.bar.pos)
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+# --- templates and the archive --------------------------------------------------------------
+
+
+def template_lines(reports: Iterable[TemplateReport]) -> tuple[list[str], int]:
+    """`ipdocs templates check`: a line per template (and its problems); how many failed."""
+    lines: list[str] = []
+    failures = 0
+    for report in reports:
+        if report.problems:
+            failures += 1
+            lines.append(f"Feil i {report.path}:")
+            lines += [f"  - {problem}" for problem in report.problems]
+        else:
+            lines.append(f"I orden: {report.path}")
+    lines.append("Alle malene er i orden." if not failures else f"{failures} mal(er) må rettes.")
+    return lines, failures
+
+
+def archive_refused_lines(problems: Sequence[Problem]) -> list[str]:
+    return [
+        "Arkivet ble ikke laget, og ingenting er skrevet. Dette må rettes først:",
+        *(f"  - {problem}" for problem in problems),
+    ]
+
+
+def archive_lines(made: Archive, case: str, *, pdfa: bool) -> list[str]:
+    """`ipdocs archive`: where the bundle is, what it holds, and whether the case closed."""
+    pdfa_note = ", PDF/A-2b" if pdfa else ""
+    documents = f"{made.documents} dokument{'er' if made.documents != 1 else ''}"
+    pages = f"{made.pages} side{'r' if made.pages != 1 else ''}"
+    lines = [
+        f"Laget arkivet: {made.path}  ({documents}, {pages}{pdfa_note})",
+        f"Sjekksummer: {made.manifest}",
+    ]
+    if made.closed:
+        lines.append(
+            f"Saken {case} er merket som avsluttet. Kommer det nye filer til saken, får du en "
+            "advarsel."
+        )
+    return lines

@@ -1,5 +1,7 @@
 """What every stage passes along: the documents made (`Made`), the parts refused (`Refused`)
-and one input's `Result`. Stages import these; they never import the pipeline that calls them.
+and one input's `Result`; an archive made (`Archive`) and a template checked
+(`TemplateReport`). Stages and report.py import these; they never import the pipeline, the
+archive or the template check that make them.
 """
 
 from __future__ import annotations
@@ -66,3 +68,23 @@ class Result:
     @property
     def problems(self) -> tuple[Problem, ...]:
         return tuple(p for r in self.refused for p in r.problems)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive bundle made by `archive.make_archive`."""
+
+    path: Path
+    manifest: Path
+    documents: int
+    pages: int
+    sha256: str
+    closed: bool  # the case was marked closed
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """One Word template checked by `template_check.check_folder`."""
+
+    path: Path
+    problems: tuple[str, ...]

@@ -1,11 +1,14 @@
-"""`ipdocs init`: the folders, copies of the templates and a commented ipdocs.toml. Nothing
-that exists already is written over."""
+"""The files a coordinator starts from: `ipdocs init` (the folders, copies of the templates
+and a commented ipdocs.toml; nothing that exists already is written over) and `ipdocs
+skeleton` (an example input to fill in)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
+from . import skeletons
 from .settings import CONFIG_NAME, bundled_templates
 
 TOML = """\
@@ -48,3 +51,21 @@ def init_folder(folder: Path) -> list[str]:
         config.write_text(TOML, encoding="utf-8")
         created.append(CONFIG_NAME)
     return created
+
+
+def write_skeleton(kind: str, target: Path, *, xlsx: bool, today: dt.date) -> str:
+    """Write the example for `kind` ("batch": the invitations workbook); the next step, in
+    words."""
+    if kind == "batch":
+        skeletons.write_batch_workbook(target, today=today)
+        return (
+            f"Laget {target}. Skriv én innkalling per rad i arket «Innkallinger» (se arket «Slik "
+            f"fyller du ut»), og kjør «ipdocs batch {target}»."
+        )
+    if xlsx:
+        skeletons.write_workbook(kind, target, today=today)
+    else:
+        target.write_text(
+            skeletons.yaml_text(kind, today=today, name=target.name), encoding="utf-8"
+        )
+    return f"Laget {target}. Fyll den ut, og kjør «ipdocs render {target}»."

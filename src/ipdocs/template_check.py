@@ -8,7 +8,6 @@ a real render of the skeleton example with the strict, sandboxed environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -21,16 +20,11 @@ from .model import LANGUAGES
 from .readers import mapping
 from .readers.fields import Source
 from .readers.notes import _Loader
+from .results import TemplateReport
 from .settings import Settings
 
 _MISSING = object()
 _JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
-
-
-@dataclass(frozen=True)
-class TemplateReport:
-    path: Path
-    problems: tuple[str, ...]
 
 
 def sample_context(kind: str, language: str, settings: Settings) -> dict:
