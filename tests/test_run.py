@@ -16,9 +16,10 @@ from conftest import DATA, docx_text, require_program, run_cli
 from docx import Document as WordDocument
 
 from ipdocs import pipeline
-from ipdocs.errors import IpdocsError, TemplateError
+from ipdocs.errors import ConversionError, IpdocsError, TemplateError
 from ipdocs.ledger import Ledger
 from ipdocs.readers.batch import REQUIRED
+from ipdocs.results import Stopped
 from ipdocs.run import Run
 from ipdocs.settings import Settings, bundled_templates
 
@@ -58,9 +59,9 @@ class FakeConverter:
         return made, failed
 
 
-def test_one_conversion_for_every_file_of_a_run_and_a_failure_refuses_one_document(
-    tmp_path, settings
-):
+def test_one_conversion_for_every_file_of_a_run_and_a_failure_stops_that_file(tmp_path, settings):
+    """LibreOffice failing on one document is not the input's fault: nothing of that file is
+    published or recorded (it is made again when LibreOffice works), the others are."""
     settings = settings.replace(pdf=True)
     first = batch_workbook(tmp_path / "a.xlsx", ["Anne", "Feil Person", "Carl"])
     second = tmp_path / "b.yaml"
@@ -74,21 +75,15 @@ def test_one_conversion_for_every_file_of_a_run_and_a_failure_refuses_one_docume
             results = run.finish()
         assert len(converter.calls) == 1 and len(converter.calls[0]) == 4
         a, b = results
-        assert [m.case for m in a.made] == ["IP-0", "IP-2"]
-        [refused] = a.refused
-        assert refused.label == "rad 3"
-        assert "PDF-en av innkalling for IP-1 kunne ikke lages" in str(refused.problems[0])
-        assert a.status == "partial" and b.status == "ok"
-        folder = settings.outbox / "IP-0"
-        assert sorted(p.name for p in folder.iterdir()) == [
-            "2026-12-03_innkalling.docx",
-            "2026-12-03_innkalling.ics",
-            "2026-12-03_innkalling.pdf",
-        ]
-        assert not (settings.outbox / "IP-1").exists()  # nothing of the failed document
+        assert isinstance(a, Stopped) and isinstance(a.error, ConversionError)
+        message = str(a.error)
+        assert "LibreOffice klarte ikke å lage PDF av innkalling for IP-1 (rad 3)" in message
+        assert "Ingenting fra a.xlsx ble laget." in message
+        assert b.status == "ok"
+        assert not any((settings.outbox / case).exists() for case in ("IP-0", "IP-1", "IP-2"))
         assert (settings.outbox / "IP-2026-0042" / "2009-10-23_fullmakt.pdf").is_file()
-        assert [r.name for r in ledger.recent()] == ["b.yaml", "a.xlsx"]
-        assert [d.case for d in ledger.documents("IP-1")] == []
+        assert [r.name for r in ledger.recent()] == ["b.yaml"]
+        assert [d.case for d in ledger.documents("IP-0")] == []
     assert not list((settings.outbox / ".ipdocs").glob("staging-*"))
 
 

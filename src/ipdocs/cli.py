@@ -22,7 +22,7 @@ from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, red
 from .kinds import DocumentKind
 from .ledger import Ledger
 from .report import failure_message
-from .results import Result
+from .results import Result, Stopped
 from .settings import CONFIG_NAME, Settings
 
 # The pipeline (docxtpl, openpyxl, holidays, Babel) is imported by the commands that use it,
@@ -84,8 +84,8 @@ def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> i
         for line in result_lines(result, checking=not write):
             click.echo(line)
 
-    def stopped(path: Path, exc: IpdocsError) -> None:
-        click.echo(f"Feil: {exc}", err=True)
+    def stopped(entry: Stopped) -> None:
+        click.echo(f"Feil: {entry.error}", err=True)
 
     done = process_files(paths, settings, write=write, on_result=made, on_stopped=stopped)
     click.echo(files_summary(done.made, done.refused, done.stopped, checking=not write))

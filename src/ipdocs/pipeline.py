@@ -23,11 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import readers, render, rules
-from .errors import ExitCode, InputError, Notice, Problem, TemplateError
+from .errors import (
+    ConversionError,
+    ExitCode,
+    InputError,
+    Notice,
+    OutputError,
+    Problem,
+    TemplateError,
+)
 from .ledger import Ledger
 from .model import Consent, PowerOfAttorney
-from .results import Made, Refused, Result
-from .run import Progress, Run, default_jobs
+from .results import Made, Refused, Result, Stopped
+from .run import Converter, Progress, Run, default_jobs
 from .settings import Settings
 from .signed import process_signed
 
@@ -41,6 +49,7 @@ def process_file(
     write: bool = True,
     ledger: Ledger | None = None,
     run: Run | None = None,
+    converter: Converter | None = None,
 ) -> Result:
     """Read, validate and (with `write`) make the documents of one input file.
 
@@ -59,9 +68,9 @@ def process_file(
     if not write:
         return _documents(path, settings, ledger=ledger, run=None)
     if run is None:
-        with Run(settings, ledger=ledger) as own:
+        with Run(settings, ledger=ledger, converter=converter) as own:
             _documents(path, settings, ledger=ledger, run=own)
-            return own.finish()[-1]
+            return _final(own.finish())
     return _documents(path, settings, ledger=ledger, run=run)
 
 
@@ -134,6 +143,14 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
         raise run.abandon(path, exc) from None
 
 
+def _final(finished: list[Result | Stopped]) -> Result:
+    """The last file's result; a file that was stopped raises why (not the input's fault)."""
+    last = finished[-1]
+    if isinstance(last, Stopped):
+        raise last.error
+    return last
+
+
 def _same_output(first: str) -> Problem:
     return Problem(
         "saken og datoen",
@@ -160,7 +177,7 @@ class Files:
     """What a run over many files came to."""
 
     results: tuple[Result, ...]
-    stopped: tuple[Path, ...]  # files a broken template kept from being made
+    stopped: tuple[Stopped, ...]  # files a template, LibreOffice or the disk kept from being made
 
     @property
     def made(self) -> int:
@@ -177,13 +194,18 @@ class Files:
         return ExitCode.refused if self.refused else ExitCode.ok
 
 
+# Failures that stop one file, not the run: the files after it may not need the same template,
+# may convert, may fit on the disk.
+_STOPS_ONE_FILE = (TemplateError, ConversionError, OutputError)
+
+
 def process_files(
     paths: Iterable[Path],
     settings: Settings,
     *,
     write: bool,
     on_result: Callable[[Result], None],
-    on_stopped: Callable[[Path, TemplateError], None],
+    on_stopped: Callable[[Stopped], None],
     jobs: int | None = None,
 ) -> Files:
     """`ipdocs render` and `ipdocs check`: many files in one run, each result handed to
@@ -191,11 +213,16 @@ def process_files(
 
     Rendering records every input and document in the ledger (the archive bundle reads it);
     checking only reads it (closed cases, the consent a signed scan copies) and writes
-    nothing. A broken template stops only the files that need it (`on_stopped`): the other
-    files go on, and the run ends `failed`.
+    nothing. A broken template, LibreOffice failing or the disk stop only the file at hand
+    (`on_stopped`; nothing of it is made): the other files go on, and the run ends `failed`.
     """
-    stopped: list[Path] = []
+    stopped: list[Stopped] = []
     results: list[Result] = []
+
+    def stop(entry: Stopped) -> None:
+        on_stopped(entry)
+        stopped.append(entry)
+
     with contextlib.ExitStack() as stack:
         ledger = Ledger.for_outbox(settings.outbox) if write else Ledger.existing(settings.outbox)
         if ledger is not None:
@@ -209,29 +236,30 @@ def process_files(
         for path in paths:
             try:
                 result = process_file(path, settings, write=write, ledger=ledger, run=run)
-            except TemplateError as exc:
-                # The template's fault, not the file's: said, and the other files go on (a
-                # file whose template is sound is still made).
-                on_stopped(path, exc)
-                stopped.append(path)
+            except _STOPS_ONE_FILE as exc:
+                stop(Stopped(path, exc))
                 continue
             if run is None or not settings.pdf:
                 on_result(result)
-            results.append(result)
-        if run is not None:
-            results = run.finish()
-            if settings.pdf:
-                for result in results:
-                    on_result(result)
+                results.append(result)
+        if run is not None and settings.pdf:
+            for entry in run.finish():
+                if isinstance(entry, Stopped):
+                    stop(entry)
+                else:
+                    on_result(entry)
+                    results.append(entry)
+        elif run is not None:
+            run.finish()  # nothing waits without PDF: only the staging folder goes
     return Files(tuple(results), tuple(stopped))
 
 
 def process_batch(
     path: Path, settings: Settings, *, jobs: int | None = None, progress: Progress | None = None
 ) -> Result:
-    """`ipdocs batch`: one workbook of many invitations, rendered by `jobs` workers."""
+    """`ipdocs batch`: one workbook of many invitations, rendered by `jobs` workers. Raises
+    what stopped it (a template, LibreOffice, the disk): then nothing of it was made."""
     with Ledger.for_outbox(settings.outbox) as ledger:
         with Run(settings, ledger=ledger, jobs=jobs or default_jobs(), progress=progress) as run:
             process_file(path, settings, ledger=ledger, run=run)
-            [result] = run.finish()
-    return result
+            return _final(run.finish())

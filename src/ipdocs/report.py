@@ -11,8 +11,15 @@ from typing import Any
 
 import click
 
-from .errors import IpdocsError, Problem, redact
-from .results import Archive, Result, TemplateReport
+from .errors import (
+    ConversionError,
+    IpdocsError,
+    OutputError,
+    Problem,
+    TemplateError,
+    redact,
+)
+from .results import Archive, Result, Stopped, TemplateReport
 
 
 def _label(label: str) -> str:
@@ -106,14 +113,25 @@ def result_lines(result: Result, *, checking: bool) -> list[str]:
     return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
 
 
-def files_summary(made: int, refused: int, stopped: Sequence[Path], *, checking: bool) -> str:
+def files_summary(made: int, refused: int, stopped: Sequence[Stopped], *, checking: bool) -> str:
     """The last line of `ipdocs render` and `check`."""
     verb = "i orden" if checking else "laget"
     summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
-    if stopped:
-        names = ", ".join(redact(p.name) for p in stopped)
-        summary += f", {len(stopped)} ikke {verb} på grunn av feil i en mal ({names})"
+    groups: dict[str, list[str]] = {}
+    for entry in stopped:
+        why = next(why for why, kind in _STOPPED_BECAUSE if isinstance(entry.error, kind))
+        groups.setdefault(why, []).append(redact(entry.source.name))
+    for why, names in groups.items():
+        summary += f", {len(names)} ikke {verb} {why} ({', '.join(names)})"
     return f"{summary}."
+
+
+_STOPPED_BECAUSE: tuple[tuple[str, type[IpdocsError]], ...] = (
+    ("på grunn av feil i en mal", TemplateError),
+    ("fordi LibreOffice ikke klarte å lage PDF", ConversionError),
+    ("fordi dokumentene ikke kunne lagres", OutputError),
+    ("på grunn av en annen feil", IpdocsError),
+)
 
 
 def batch_lines(result: Result, *, outbox: Path) -> list[str]:

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Notice, Problem
+from .errors import IpdocsError, Notice, Problem
 from .kinds import DocumentKind
 
 
@@ -68,6 +68,15 @@ class Result:
     @property
     def problems(self) -> tuple[Problem, ...]:
         return tuple(p for r in self.refused for p in r.problems)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """An input that could not be finished, and not through its own fault (LibreOffice, the
+    disk): nothing of it is in the outbox or the ledger, and `error` says why."""
+
+    source: Path
+    error: IpdocsError
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ Without PDF nothing waits: each file's documents are published together once the
 rendered, and its result recorded before `process_file` returns. With PDF, a LibreOffice start
 costs a second, so the documents of the whole run wait in the staging folder until `finish()`,
 which converts all of them with one LibreOffice process per job, publishes the .docx, .pdf and
-.ics of every document that converted, refuses the ones that did not (that document only,
-reported like any other problem, and nothing of it is published), records every result in the
-ledger and returns the final results. The watcher can keep one Run for a burst of files and
+.ics of every file whose documents all converted, records every result in the ledger and
+returns the final results. A file with a document LibreOffice could not convert is `Stopped`:
+not the input's fault, so nothing of it is published or recorded, and it can be made again. The watcher can keep one Run for a burst of files and
 call `finish()` when the inbox is quiet; `process_file` without a run makes a run of that one
 file.
 
@@ -41,11 +41,11 @@ from pathlib import Path
 
 from . import ics, render, staging
 from ._exec import soffice
-from .errors import InputError, IpdocsError, PartlySaved, Problem
+from .errors import ConversionError, InputError, IpdocsError, OutputError, PartlySaved, Problem
 from .ledger import Ledger
 from .model import Document, Invitation
 from .publish import case_folder, output_errors, publish, publish_file
-from .results import Made, Refused, Result
+from .results import Refused, Result, Stopped
 from .settings import Settings
 
 # Progress: (stage, done, total); stage is "render" or "pdf"; total is None while rows are
@@ -207,34 +207,40 @@ class Run:
             return error
         return type(error)(f"{error} Ingenting fra {source.name} ble laget.")
 
-    def finish(self) -> list[Result]:
-        """Convert what waits for PDF, publish, record; the final result of every file."""
+    def finish(self) -> list[Result | Stopped]:
+        """Convert what waits for PDF, publish, record: each file's final result, in order,
+        or why it was stopped.
+
+        A document LibreOffice could not convert (it failed, or hung) is not the input's
+        fault: nothing of that file is published or recorded, and it comes back `Stopped`
+        with a ConversionError naming the document. The CLI says so and ends `failed`; the
+        watcher gives the file back and tries it again later. The same for a file the disk
+        stopped (an OutputError).
+        """
         waiting = [p for e in self._entries for p in e.pending]
         made_pdf, failed = self._convert([p.docx for p in waiting]) if waiting else ({}, {})
         entries, self._entries = self._entries, []
-        results: list[Result] = []
+        finished: list[Result | Stopped] = []
         for entry in entries:
             if not entry.pending:
-                results.append(entry.result)
+                finished.append(entry.result)
                 continue
             result = entry.result
-            made: list[Made] = []
-            refused = list(result.refused)
-            files: list[list[tuple[Path, Path]]] = []
-            for p in entry.pending:
-                m = result.made[p.made_index]
-                if p.docx in made_pdf:
-                    made.append(m)
-                    files.append(
-                        _files(p.docx, p.target, pdf=made_pdf[p.docx], calendar=p.calendar)
-                    )
-                else:
-                    reason = failed.get(p.docx, "LibreOffice klarte ikke å lage PDF.")
-                    refused.append(Refused(m.label, (_pdf_problem(m, reason),)))
-            result = dataclasses.replace(result, made=tuple(made), refused=tuple(refused))
-            results.append(self._place(result, files))
+            unconverted = [p for p in entry.pending if p.docx not in made_pdf]
+            if unconverted:
+                error = _not_converted(result, unconverted, failed)
+                finished.append(Stopped(result.source, error))
+                continue
+            files = [
+                _files(p.docx, p.target, pdf=made_pdf[p.docx], calendar=p.calendar)
+                for p in entry.pending
+            ]
+            try:
+                finished.append(self._place(result, files))
+            except OutputError as error:
+                finished.append(Stopped(result.source, error))
         self._remove_staging()
-        return results
+        return finished
 
     # --- publishing -----------------------------------------------------------------------
 
@@ -380,13 +386,22 @@ def _files(
     return pairs
 
 
-def _pdf_problem(made: Made, reason: str) -> Problem:
-    where = made.label or "dokumentet"
-    return Problem(
-        where,
-        f"PDF-en av {made.kind} for {made.case} kunne ikke lages. {reason}",
-        "Ingenting ble lagt i outbox for dette dokumentet. Prøv igjen; hjelper ikke det, "
-        "lag dokumentet uten --pdf og lagre det som PDF fra Word.",
+def _not_converted(
+    result: Result, unconverted: list[_Pending], reasons: dict[Path, str]
+) -> ConversionError:
+    """LibreOffice failed for some of a file's documents: which, why, and that nothing of the
+    file was made (not the file's fault: the same file is made once LibreOffice works)."""
+    said = []
+    for p in unconverted[:3]:
+        m = result.made[p.made_index]
+        label = f" ({m.label})" if m.label else ""
+        reason = reasons.get(p.docx, "LibreOffice klarte ikke å lage PDF.")
+        said.append(f"{m.kind} for {m.case}{label}: {reason}")
+    more = f" (og {len(unconverted) - 3} til)" if len(unconverted) > 3 else ""
+    return ConversionError(
+        f"LibreOffice klarte ikke å lage PDF av {'; '.join(said)}{more} Ingenting fra "
+        f"{result.source.name} ble laget. Prøv igjen; hjelper ikke det, lag dokumentene uten "
+        "--pdf og lagre dem som PDF fra Word."
     )
 
 

@@ -9,12 +9,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tomllib
+import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
 
 CONFIG_NAME = "ipdocs.toml"
+
+# «Today» is the day in Norway, wherever the server's clock is set: a document made at 00:30
+# Norwegian time is dated that day, also on a server running on UTC.
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+Clock = Callable[[], dt.datetime]  # now, as an aware datetime
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def today_in_oslo(clock: Clock = system_clock) -> dt.date:
+    return clock().astimezone(OSLO).date()
 
 
 def bundled_templates() -> Path:
@@ -41,7 +56,7 @@ class Settings:
     inbox: Path = Path("inbox")
     outbox: Path = Path("outbox")
     templates: Path | None = None  # None: the bundled templates
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=today_in_oslo)  # per command; per file when watching
     pdf: bool = False
     ics: bool = True  # a calendar file (.ics) beside every invitation
     settle_seconds: float = 2.0

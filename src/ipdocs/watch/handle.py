@@ -25,7 +25,8 @@ from ..errors import Fault, IpdocsError, classify, redact
 from ..ledger import InputRow, Ledger
 from ..pipeline import process_file
 from ..results import Result
-from ..settings import Settings
+from ..run import Converter
+from ..settings import Clock, Settings, system_clock, today_in_oslo
 from . import outcome
 from .claim import Claim, HashLocks, Owner
 from .folders import DONE, FAILED, SIGNED, Folders
@@ -52,6 +53,8 @@ class Handler:
         tracker: SettleTracker,
         stop: threading.Event,
         say_once: SayOnce,
+        clock: Clock = system_clock,
+        converter: Converter | None = None,
     ):
         self.settings = settings
         self.ledger = ledger
@@ -62,6 +65,8 @@ class Handler:
         self.tracker = tracker
         self.stop = stop
         self.say_once = say_once
+        self.clock = clock  # «today» is taken per file: a watcher runs for weeks
+        self.converter = converter
         self._retry: dict[str, float] = {}  # place in the inbox → seconds to wait next time
 
     def handle(self, claim: Claim) -> None:
@@ -83,7 +88,10 @@ class Handler:
                 if prior is not None:
                     self._done_before(claim, prior, sha, short)
                 else:
-                    result = process_file(claim.path, self.settings, ledger=self.ledger)
+                    settings = self.settings.replace(today=today_in_oslo(self.clock))
+                    result = process_file(
+                        claim.path, settings, ledger=self.ledger, converter=self.converter
+                    )
                     outcome.file_result(claim, result, self.folders)
                     self._log_result(result, short)
             finally:

@@ -40,7 +40,8 @@ from watchdog.observers.polling import PollingObserver
 
 from ..errors import ConfigError
 from ..ledger import Ledger
-from ..settings import Settings
+from ..run import Converter
+from ..settings import Clock, Settings, system_clock
 from .claim import Claim, HashLocks, Owner
 from .filters import is_locked
 from .folders import DONE, FAILED, SIGNED, Folders
@@ -84,6 +85,8 @@ class Watcher:
         mountinfo: Path = MOUNTINFO,
         announce: bool = True,
         parent: int | None = None,
+        clock: Clock = system_clock,
+        converter: Converter | None = None,
     ):
         self.folders = Folders(Path(os.path.abspath(settings.inbox)))
         self.outbox = Path(os.path.abspath(settings.outbox))
@@ -97,6 +100,8 @@ class Watcher:
                 "--outbox, eller i ipdocs.toml."
             )
         self.force_polling = polling
+        self.clock = clock
+        self.converter = converter
         self.polling = polling
         self.mountinfo = mountinfo
         self.tracker = SettleTracker(settings.settle_seconds)
@@ -140,6 +145,8 @@ class Watcher:
                 tracker=self.tracker,
                 stop=self._stop,
                 say_once=self._say_once,
+                clock=self.clock,
+                converter=self.converter,
             )
             try:
                 self._loop()
