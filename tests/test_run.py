@@ -16,8 +16,8 @@ from conftest import DATA, docx_text, require_program, run_cli
 from docx import Document as WordDocument
 
 from ipdocs import pipeline
-from ipdocs.errors import ConversionError, IpdocsError, TemplateError
-from ipdocs.ledger import Ledger
+from ipdocs.errors import ConversionError, DiskFull, ExitCode, IpdocsError, TemplateError
+from ipdocs.ledger import Ledger, default_path
 from ipdocs.readers.batch import REQUIRED
 from ipdocs.results import Stopped
 from ipdocs.run import Run
@@ -333,3 +333,81 @@ def test_a_document_that_cannot_be_saved_is_named_and_what_was_saved_is_recorded
         "IP-0/2026-12-03_innkalling.docx",
         "IP-0/2026-12-03_innkalling.ics",
     ]
+
+
+@pytest.fixture
+def small_outbox(tmp_path):
+    """outbox/ on a 3 MB file system of its own (a real full disk, not a patched write)."""
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(outbox)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must be able to mount a tmpfs: {mounted.stderr!r}")
+        pytest.skip("mounting a tmpfs is not permitted here")
+    yield outbox
+    subprocess.run(["umount", "-l", str(outbox)], check=False)
+
+
+def test_a_full_disk_under_the_outbox_publishes_only_what_the_ledger_records(
+    tmp_path, small_outbox
+):
+    """50 invitations onto 3 MB: the disk fills part way. Every document in the outbox is in
+    the ledger and every one in the ledger is in the outbox; the user reads «Disken er full»
+    and which files were not made, never that ipdocs itself is broken."""
+    template = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
+    names = []
+    for n in range(1, 51):
+        name = f"f{n:02d}.yaml"
+        (tmp_path / name).write_text(template.replace("IP-2026-0042", f"IP-F-{n:03d}"))
+        names.append(name)
+    done = run_cli("render", *names, cwd=tmp_path)
+    assert done.returncode == ExitCode.failed
+    assert "Disken er full" in done.stderr
+    assert "feil i programmet" not in done.stderr and "Traceback" not in done.stderr
+    published = sorted(str(p.resolve()) for p in small_outbox.glob("IP-F-*/*.docx"))
+    with Ledger(default_path(small_outbox)) as ledger:
+        recorded = sorted(
+            str(d.path) for n in range(1, 51) for d in ledger.documents(f"IP-F-{n:03d}")
+        )
+        inputs = [row.name for row in ledger.recent(100)]
+    assert 0 < len(published) < 50  # the disk filled part way
+    assert published == recorded
+    summary = done.stdout.strip().splitlines()[-1]
+    made = len(published)
+    assert summary.startswith(f"Ferdig: {made} dokumenter laget, 0 avvist, {50 - made} ikke laget")
+    assert "fordi disken er full" in summary
+    assert sorted(inputs) == names[:made]
+    assert all(f"Ingenting fra {name} ble laget." in done.stderr for name in names[made:])
+    assert not [p for p in small_outbox.iterdir() if p.is_dir() and not any(p.iterdir())]
+
+
+class FullLedger(Ledger):
+    """A ledger whose disk fills the moment a result is recorded."""
+
+    def record(self, result):
+        raise DiskFull("Disken er full, så dokumentene kunne ikke lagres.")
+
+
+def test_a_ledger_that_cannot_record_takes_the_documents_back(tmp_path, settings):
+    """The moves are undone when the ledger cannot record them: a new document is gone
+    again, and one it replaced is back as it was."""
+    source = tmp_path / "a.yaml"
+    shutil.copy(DATA / "formats_innkalling.yaml", source)
+    pipeline.process_file(source, settings)  # the first version, recorded
+    document = settings.outbox / "IP-2026-0042" / "2026-12-03_innkalling.docx"
+    before = document.read_bytes()
+    source.write_text(source.read_text().replace("Per Olsen", "Pål Olsen"))
+    other = tmp_path / "b.yaml"
+    shutil.copy(DATA / "formats_fullmakt.yaml", other)
+    with FullLedger(default_path(settings.outbox)) as ledger:
+        for path in (source, other):
+            with pytest.raises(DiskFull) as info:
+                pipeline.process_file(path, settings, ledger=ledger)
+            assert f"Ingenting fra {path.name} ble laget." in str(info.value)
+    assert document.read_bytes() == before
+    assert "Per Olsen" in docx_text(document)
+    assert not (settings.outbox / "IP-2026-0042" / "2009-10-23_fullmakt.docx").exists()
+    assert staging_folders(settings.outbox) == []

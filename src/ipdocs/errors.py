@@ -8,7 +8,8 @@
         │   ├── InputError       an input file was refused (carries Problems) → refused (1)
         │   ├── TemplateError    a Word template is broken or names an unknown field
         │   ├── ConversionError  LibreOffice could not make a PDF
-        │   ├── OutputError      the outbox could not be written (a full disk, no permission)
+        │   ├── OutputError      the outbox could not be written (no permission, …)
+        │   │   ├── DiskFull     «Disken er full» (the outbox's disk, or the ledger's)
         │   │   └── PartlySaved  some of a file's documents were saved, the rest not
         │   ├── ArchiveError     an archive bundle could not be made
         │   └── ConfigError      ipdocs.toml or a folder setting is wrong → usage (2)
@@ -98,6 +99,10 @@ class ConversionError(IpdocsError):
 
 class OutputError(IpdocsError):
     """Writing into the outbox failed: the disk, not the input, is to blame."""
+
+
+class DiskFull(OutputError):
+    """The disk under the outbox (or the ledger beside it) is full."""
 
 
 class PartlySaved(OutputError):

@@ -18,11 +18,12 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import redact
-from .publish import FILE_MODE
+from .publish import FILE_MODE, disk_full
 from .results import Result
 
 _SCHEMA = """
@@ -114,9 +115,22 @@ def _prepare(db: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def _full_disk(path: Path) -> Iterator[None]:
+    """SQLite's "database or disk is full" is the OutputError every full disk is."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            folder = path.parent.parent if path.parent.name == ".ipdocs" else path.parent
+            raise disk_full(folder) from None
+        raise
+
+
 class Ledger:
     def __init__(self, path: Path, *, readonly: bool = False):
         self.path = path
+        self._in_transaction = False
         if readonly:
             # `ipdocs check` reads what was made before (closed cases, the consent a scan is a
             # copy of) and writes nothing.
@@ -138,7 +152,8 @@ class Ledger:
             # outbox. Give it the mode every published file gets (its -wal and -shm copy it).
             with contextlib.suppress(OSError):
                 os.chmod(path, FILE_MODE)
-        _prepare(self._db)
+        with _full_disk(path):
+            _prepare(self._db)
 
     @classmethod
     def for_outbox(cls, outbox: Path) -> Ledger:
@@ -161,41 +176,64 @@ class Ledger:
 
     # --- writing ----------------------------------------------------------------------
 
-    def record(self, result: Result) -> None:
-        """Record a pipeline Result: the input, and every document it made."""
-        now = _now()
-        with self._db:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends without an error, rolled back
+        when it raises. The run moves a file's documents into the outbox inside one, after
+        `record`, so the commit is the last step: a ledger that cannot commit (a full disk)
+        raises before the documents count as published, and the run takes them back.
+
+        SQLite's "database or disk is full" becomes the OutputError every full disk is.
+        """
+        with _full_disk(self.path), self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "INSERT INTO inputs (sha256, name, status, received_at, outputs, warnings, problems)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    result.sha256 or "",
-                    redact(result.source.name),
-                    result.status,
+            self._in_transaction = True
+            try:
+                yield
+            finally:
+                self._in_transaction = False
+
+    def record(self, result: Result) -> None:
+        """Record a pipeline Result: the input, and every document it made (in the open
+        `transaction`, or in one of its own)."""
+        if self._in_transaction:
+            self._insert(result)
+            return
+        with self.transaction():
+            self._insert(result)
+
+    def _insert(self, result: Result) -> None:
+        now = _now()
+        self._db.execute(
+            "INSERT INTO inputs (sha256, name, status, received_at, outputs, warnings, problems)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                result.sha256 or "",
+                redact(result.source.name),
+                result.status,
+                now,
+                json.dumps([str(p) for p in result.documents]),
+                json.dumps([str(w) for w in result.warnings], ensure_ascii=False),
+                json.dumps([redact(str(p)) for p in result.problems], ensure_ascii=False),
+            ),
+        )
+        for made in result.made:
+            if made.path is not None:
+                self._upsert_document(
+                    made.case,
+                    made.kind,
+                    made.date,
+                    made.path,
+                    "rendered",
+                    result.sha256,
+                    made.covers_transfer,
                     now,
-                    json.dumps([str(p) for p in result.documents]),
-                    json.dumps([str(w) for w in result.warnings], ensure_ascii=False),
-                    json.dumps([redact(str(p)) for p in result.problems], ensure_ascii=False),
-                ),
-            )
-            for made in result.made:
-                if made.path is not None:
-                    self._upsert_document(
-                        made.case,
-                        made.kind,
-                        made.date,
-                        made.path,
-                        "rendered",
-                        result.sha256,
-                        made.covers_transfer,
-                        now,
+                )
+                if made.person:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
+                        (str(Path(made.path).resolve()), made.case, made.person),
                     )
-                    if made.person:
-                        self._db.execute(
-                            "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
-                            (str(Path(made.path).resolve()), made.case, made.person),
-                        )
 
     def add_signed(
         self,
@@ -211,8 +249,7 @@ class Ledger:
         """A signed scan filed to the case (FORMATS.md §3); a consent says whether it also
         covers moving municipality, as the rendered consent it is a copy of did."""
         now = _now()
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self.transaction():
             self._db.execute(
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'signed', ?, ?)",
                 (sha256, redact(name), now, json.dumps([str(path)])),
@@ -221,7 +258,7 @@ class Ledger:
 
     def add_duplicate(self, sha256: str, name: str, *, of: InputRow) -> None:
         """An input whose exact bytes were already made into documents: not made again."""
-        with self._db:
+        with self.transaction():
             self._db.execute(
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'duplicate', ?, ?)",
                 (sha256, redact(name), _now(), json.dumps(of.outputs)),
@@ -249,7 +286,7 @@ class Ledger:
         )
 
     def close_case(self, case: str, reason: str) -> None:
-        with self._db:
+        with self.transaction():
             self._db.execute(
                 "INSERT INTO cases (sak, closed_at, reason) VALUES (?, ?, ?)"
                 " ON CONFLICT(sak) DO UPDATE SET closed_at=excluded.closed_at, reason=excluded.reason",

@@ -9,13 +9,24 @@ open their documents.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import IpdocsError, OutputError
+from .errors import DiskFull, IpdocsError, OutputError
+
+# A full disk, or the user's quota used up.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(folder: Path) -> DiskFull:
+    return DiskFull(
+        f"Disken er full, så dokumentene kunne ikke lagres i {folder}. Gjør plass på disken "
+        "(eller be den som drifter ipdocs om det), og prøv igjen."
+    )
 
 
 @contextlib.contextmanager
@@ -25,6 +36,8 @@ def output_errors(outbox: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
+        if exc.errno in _FULL:
+            raise disk_full(outbox) from None
         reason = exc.strerror or type(exc).__name__
         raise OutputError(
             f"Dokumentene kunne ikke lagres i {outbox} ({reason}). Sjekk at det er plass på "

@@ -4,6 +4,7 @@ text passes `redact`, so a fødselsnummer never reaches a screen, log or report.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,10 +14,13 @@ import click
 
 from .errors import (
     ConversionError,
+    DiskFull,
+    Fault,
     IpdocsError,
     OutputError,
     Problem,
     TemplateError,
+    classify,
     redact,
 )
 from .results import Archive, Result, Stopped, TemplateReport
@@ -81,9 +85,17 @@ def refusal_report(result: Result, *, name: str) -> str:
 
 
 def failure_message(exc: BaseException) -> str:
-    """What a command that stopped on `exc` says last."""
+    """What a command that stopped on `exc` says last: whose fault it was, in words."""
     if isinstance(exc, IpdocsError):
         return f"Feil: {exc}"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Feil: Disken er full. Gjør plass på disken, og prøv igjen."
+    if classify(exc).fault is Fault.system:
+        return (
+            f"Feil: ipdocs fikk ikke gjort jobben ({type(exc).__name__}: {redact(str(exc))}). "
+            "Dette er ikke en feil i filen din: sjekk at disken har plass og at mappene finnes, "
+            "og prøv igjen. Hjelper ikke det, meld fra til den som drifter ipdocs."
+        )
     return (
         f"Noe gikk galt inne i ipdocs ({type(exc).__name__}: {redact(str(exc))}). "
         "Dette er en feil i programmet, ikke i filen din. Meld fra til den som drifter ipdocs."
@@ -129,6 +141,7 @@ def files_summary(made: int, refused: int, stopped: Sequence[Stopped], *, checki
 _STOPPED_BECAUSE: tuple[tuple[str, type[IpdocsError]], ...] = (
     ("på grunn av feil i en mal", TemplateError),
     ("fordi LibreOffice ikke klarte å lage PDF", ConversionError),
+    ("fordi disken er full", DiskFull),
     ("fordi dokumentene ikke kunne lagres", OutputError),
     ("på grunn av en annen feil", IpdocsError),
 )

@@ -28,7 +28,9 @@ or a few at a time in a worker while the next rows are read), written, and only 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import dataclasses
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -36,6 +38,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +56,7 @@ from .settings import Settings
 Progress = Callable[[str, int, int | None], None]
 Converter = Callable[..., tuple[dict[Path, Path], dict[Path, str]]]
 _CHUNK = 8  # documents per task sent to a worker process
+_OLD = itertools.count(1)  # names for the files a move replaces, kept until it is recorded
 
 
 @dataclass
@@ -246,48 +250,57 @@ class Run:
 
     def _place(self, result: Result, files: Iterable[list[tuple[Path, Path]]]) -> Result:
         """Move each made document's staged files (the i-th of `files` for `result.made[i]`,
-        the .docx first) into the outbox, and record the result in the ledger.
+        the .docx first) into the outbox and record the result, as one step.
 
-        A move that fails (a full disk, a case folder others may not write in) stops here, and
-        what was moved is recorded all the same, so the ledger knows every published file.
+        The moves happen inside the ledger's transaction, recorded before it commits; when
+        the ledger cannot commit (a full disk), every move is undone (a document it
+        replaced is put back), so a document is in the outbox only if the ledger has it.
+        A move that fails part way (a case folder others may not write in) stops there:
+        what was moved is recorded, and the error says how much was saved (PartlySaved).
         """
         made = list(result.made)
         placed: list[int] = []
+        moves = _Moves(self._staging_folder())
+        stopped: OutputError | None = None
+        recording = self.ledger.transaction() if self.ledger is not None else nullcontext()
         try:
-            with output_errors(self.settings.outbox):
-                for folder in {
-                    m.path.parent for m in made if m.path is not None
-                }:  # first: most likely to fail
-                    folder.mkdir(parents=True, exist_ok=True)
-                for index, pairs in enumerate(files):
-                    moved: list[Path] = []
-                    try:
-                        for staged, target in pairs:
-                            moved.append(publish_file(staged, target))
-                    finally:
-                        if moved:  # its .docx is in the outbox: published
-                            made[index] = dataclasses.replace(made[index], extras=tuple(moved[1:]))
-                            placed.append(index)
-        except IpdocsError as error:
-            if not placed:
-                raise
-            if self.ledger is not None:
-                lost = Refused("", (Problem("outbox", str(error)),))
-                self.ledger.record(
-                    dataclasses.replace(
-                        result,
-                        made=tuple(made[i] for i in placed),
-                        refused=(*result.refused, lost),
-                    )
+            with recording:
+                try:
+                    with output_errors(self.settings.outbox):
+                        for folder in {m.path.parent for m in made if m.path is not None}:
+                            moves.folder(folder)  # first: most likely to fail
+                        for index, pairs in enumerate(files):
+                            moved: list[Path] = []
+                            try:
+                                for staged, target in pairs:
+                                    moved.append(moves.move(staged, target))
+                            finally:
+                                if moved:  # its .docx is in the outbox: published
+                                    extras = tuple(moved[1:])
+                                    made[index] = dataclasses.replace(made[index], extras=extras)
+                                    placed.append(index)
+                except OutputError as error:
+                    if not placed:
+                        raise
+                    stopped = error
+                refused = result.refused
+                if stopped is not None:
+                    refused = (*refused, Refused("", (Problem("outbox", str(stopped)),)))
+                final = dataclasses.replace(
+                    result, made=tuple(made[i] for i in placed), refused=refused
                 )
+                if self.ledger is not None:
+                    self.ledger.record(final)
+        except BaseException:
+            moves.undo()  # not recorded: not published either
+            raise
+        moves.forget()
+        if stopped is not None:
             raise PartlySaved(
-                f"{error} Bare {len(placed)} av {len(made)} dokumenter fra "
+                f"{stopped} Bare {len(placed)} av {len(made)} dokumenter fra "
                 f"{result.source.name} ble lagret."
-            ) from None
-        result = dataclasses.replace(result, made=tuple(made))
-        if self.ledger is not None:
-            self.ledger.record(result)
-        return result
+            )
+        return final
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -371,6 +384,52 @@ class Run:
     def _report(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
+
+
+class _Moves:
+    """Staged files moved into the outbox, and how to take them back: a file a move replaced
+    is kept first as a hard link in the staging folder (no copy, no extra space)."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        self.done: list[tuple[Path, Path, Path | None]] = []  # (staged, target, the old file)
+        self.folders: list[Path] = []  # case folders made for the moves
+
+    def folder(self, folder: Path) -> None:
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.append(folder)
+
+    def move(self, staged: Path, target: Path) -> Path:
+        old = self.staging / f"old-{next(_OLD):06d}{target.suffix}"
+        kept: Path | None = old
+        try:
+            os.link(target, old)
+        except FileNotFoundError:
+            kept = None  # nothing there yet
+        except OSError:
+            kept = None  # a share without hard links: the old file cannot be put back
+        publish_file(staged, target)
+        self.done.append((staged, target, kept))
+        return target
+
+    def forget(self) -> None:
+        """The moves are final: let the old files go."""
+        for _, _, kept in self.done:
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+        self.done = []
+
+    def undo(self) -> None:
+        for staged, target, kept in reversed(self.done):
+            with contextlib.suppress(OSError):
+                os.replace(target, staged)
+                if kept is not None:
+                    os.replace(kept, target)
+        self.done = []
+        for folder in self.folders:
+            with contextlib.suppress(OSError):  # not empty: another run's documents are there
+                folder.rmdir()
 
 
 def _files(

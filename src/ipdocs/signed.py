@@ -30,7 +30,7 @@ from . import casekey, pdfcheck
 from .errors import InputError, IpdocsError, Notice, Problem
 from .kinds import KINDS, DocumentKind
 from .ledger import DocumentRow, Ledger
-from .publish import case_folder, publish
+from .publish import case_folder, output_errors, publish
 from .readers.values import parse_date
 from .results import Made, Refused, Result
 from .settings import Settings
@@ -93,17 +93,24 @@ def process_signed(
         )
     target = None
     if write:
-        target = _file(data, digest, case_folder(settings.outbox, identity.case), identity, date)
+        with output_errors(settings.outbox):
+            folder = case_folder(settings.outbox, identity.case)
+            target, new = _file(data, digest, folder, identity, date)
         if ledger is not None:
-            ledger.add_signed(
-                identity.case,
-                identity.kind,
-                date,
-                target,
-                digest,
-                name=path.name,
-                covers_transfer=transfer,
-            )
+            try:
+                ledger.add_signed(
+                    identity.case,
+                    identity.kind,
+                    date,
+                    target,
+                    digest,
+                    name=path.name,
+                    covers_transfer=transfer,
+                )
+            except BaseException:
+                if new:  # not recorded: not filed either (the ledger and the outbox agree)
+                    target.unlink(missing_ok=True)
+                raise
     made = Made(
         label="",
         case=identity.case,
@@ -243,16 +250,18 @@ def _covers_transfer(
     return (same_day or consents)[-1].covers_transfer, ()
 
 
-def _file(data: bytes, digest: str, folder: Path, identity: Identity, date: dt.date) -> Path:
+def _file(
+    data: bytes, digest: str, folder: Path, identity: Identity, date: dt.date
+) -> tuple[Path, bool]:
     """Copy into outbox/<sak>/signert/ under a name no other scan holds; the same bytes filed
-    again (a restarted run) land on the same name."""
+    again (a restarted run) land on the same name. Whether the file is new there."""
     base = f"{date.isoformat()}_{identity.kind}_signert"
     for n in range(1, 1000):
         target = folder / SIGNED_FOLDER / (f"{base}{SUFFIX}" if n == 1 else f"{base}_{n}{SUFFIX}")
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
-            return target
+            return target, False
         try:
-            return publish(data, target, exclusive=True)
+            return publish(data, target, exclusive=True), True
         except FileExistsError:
             continue
     raise IpdocsError(f"Saken {identity.case} har for mange signerte kopier av {base}.pdf.")
