@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the tests need (LibreOffice, qpdf, poppler and systemd-analyze from Debian
 # when missing and we may install them; a virtual environment with ipdocs and its test tools),
-# lint, run the tests.
+# lint, check the import layers and types, run the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v soffice >/dev/null || ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null \
@@ -21,4 +21,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q ".[test]"
 .venv/bin/ruff check src tests bench tools
 .venv/bin/ruff format --check src tests bench tools
+.venv/bin/lint-imports  # the layers of pyproject.toml's [tool.importlinter]
+.venv/bin/mypy  # src/ipdocs, with pyproject.toml's [tool.mypy]
 .venv/bin/python -m pytest "$@"

@@ -92,7 +92,7 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _describe_range(self) -> str:
+def _describe_range(self: Any) -> str:
     """`minst 0,1`, `høyst 10`, `fra 1 til 64` instead of click's `x>=0.1` and `1<=x<=64`."""
     low = None if self.min is None else ("over " if self.min_open else "minst ") + _number(self.min)
     high = (
@@ -118,9 +118,9 @@ def install() -> None:
         click.types,
     ):
         if hasattr(module, "_"):
-            module._ = _gettext
+            module._ = _gettext  # type: ignore[attr-defined]  # click's own gettext alias
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
 # --- the help pages -------------------------------------------------------------------------

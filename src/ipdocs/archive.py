@@ -20,6 +20,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pikepdf
+
 from . import bundle, cover, language
 from ._exec import soffice
 from .errors import ConversionError, InputError, Problem
@@ -34,7 +36,7 @@ LATEST_MANIFEST = "manifest.json"
 
 # Within one date: the invitation, the consent and fullmakt signed at the meeting, the minutes;
 # a signed scan right after the document it is a scan of.
-_KIND_ORDER = {
+_KIND_ORDER: dict[str, int] = {
     DocumentKind.invitation: 0,
     DocumentKind.consent: 1,
     DocumentKind.power_of_attorney: 2,
@@ -185,8 +187,11 @@ def _stale(part: bundle.Part) -> bool:
     return part.pdf.stat().st_mtime < part.source.stat().st_mtime
 
 
-def _open_all(parts: list[bundle.Part], stack: contextlib.ExitStack) -> dict:
-    opened, problems = {}, []
+def _open_all(
+    parts: list[bundle.Part], stack: contextlib.ExitStack
+) -> dict[bundle.Part, pikepdf.Pdf]:
+    opened: dict[bundle.Part, pikepdf.Pdf] = {}
+    problems: list[Problem] = []
     for part in parts:
         try:
             opened[part] = stack.enter_context(bundle.open_source(part.pdf))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -148,16 +148,16 @@ _MAX_DEPTH = 32
 def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf) -> list[Dictionary]:
     """Append every page of `src`; returns its own top-level bookmarks, leading to the copies."""
     if any(key in src.Root for key in _CARRIED_BY_PIKEPDF):
-        before = _chain(out.Root.get(Name.Outlines))
+        before = _chain(cast(Dictionary | None, out.Root.get(Name.Outlines)))
         out.add_pages_from(src)  # appends the bookmarks that lead to the copied pages
-        return _chain(out.Root.get(Name.Outlines))[len(before) :]
+        return _chain(cast(Dictionary | None, out.Root.get(Name.Outlines)))[len(before) :]
     start = len(out.pages)
     out.pages.extend(src.pages)
     if Name.Outlines not in src.Root:
         return []
     copies = out.pages
     page_map = {page.obj.objgen: copies[start + i].obj for i, page in enumerate(src.pages)}
-    return _carry(out, src.Root.Outlines, page_map, set(), 0)
+    return _carry(out, cast(Dictionary, src.Root.Outlines), page_map, set(), 0)
 
 
 def _carry(out, parent: Dictionary, page_map: dict, seen: set, depth: int) -> list[Dictionary]:

@@ -172,7 +172,7 @@ Eksempel:
 """
 )
 @click.argument(
-    "kind", type=click.Choice([*(k.value for k in skeletons.KINDS), "batch"]), metavar="DOKUMENT"
+    "kind", type=click.Choice([*map(str, skeletons.KINDS), "batch"]), metavar="DOKUMENT"
 )
 @click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
 @click.option(
@@ -401,7 +401,8 @@ def batch(
 ) -> int:
     from .pipeline import process_batch
     from .readers.batch import count_rows, is_batch_file
-    from .report import Progress, batch_lines
+    from .report import batch_lines
+    from .report.progress import Progress
 
     if is_batch_file(file) is False:
         name = redact(file.name)

@@ -87,7 +87,7 @@ _WORDS = {
     },
 }
 
-_KINDS = {
+_KINDS: dict[str, str] = {
     DocumentKind.invitation: "Innkalling",
     DocumentKind.minutes: "Referat",
     DocumentKind.consent: "Samtykke",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from typing import Any
 
 import icalendar
 
@@ -137,7 +138,7 @@ def _sequence(event: icalendar.Event, previous: bytes | None) -> int:
     return old_sequence if unchanged else old_sequence + 1
 
 
-def _same(new: object, old: object) -> bool:
+def _same(new: Any, old: Any) -> bool:  # icalendar values (vDDDTypes, vText, …)
     if new is None or old is None:
         return new is None and old is None
     return new.to_ical() == old.to_ical()

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import redact
 from .publish import FILE_MODE, disk_full
@@ -171,7 +172,7 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- writing ----------------------------------------------------------------------
@@ -265,7 +266,15 @@ class Ledger:
             )
 
     def _upsert_document(
-        self, case, kind, date, path, origin, sha256, covers_transfer, now
+        self,
+        case: str,
+        kind: str,
+        date: dt.date,
+        path: Path,
+        origin: str,
+        sha256: str,
+        covers_transfer: bool | None,
+        now: str,
     ) -> None:
         self._db.execute(
             "INSERT INTO documents (sak, kind, date, path, origin, source_sha256, covers_transfer, recorded_at)"
@@ -368,7 +377,7 @@ class Ledger:
         return [_input(r) for r in rows]
 
 
-def _input(row) -> InputRow:
+def _input(row: tuple[Any, ...]) -> InputRow:
     return InputRow(
         row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]), json.loads(row[6])
     )

@@ -33,7 +33,7 @@ from .errors import (
     TemplateError,
 )
 from .ledger import Ledger
-from .model import Consent, PowerOfAttorney
+from .model import Consent, Document, Invitation, Minutes, Person, PowerOfAttorney
 from .results import Made, Refused, Result, Stopped
 from .run import Converter, Progress, Run, default_jobs
 from .settings import Settings
@@ -103,7 +103,7 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                     ),
                 )
             transfer = doc.covers_transfer if isinstance(doc, Consent) else None
-            subject = doc.grantor if isinstance(doc, PowerOfAttorney) else doc.person
+            subject = doc.grantor if isinstance(doc, PowerOfAttorney) else _person(doc)
             made.append(
                 Made(
                     entry.label,
@@ -141,6 +141,12 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
         return run.publish(result)  # render → calendar → [PDF] → publish → ledger
     except BaseException as exc:
         raise run.abandon(path, exc) from None
+
+
+def _person(doc: Document) -> Person:
+    """The person an invitation, minutes or consent is about."""
+    assert isinstance(doc, Invitation | Minutes | Consent)
+    return doc.person
 
 
 def _final(finished: list[Result | Stopped]) -> Result:

@@ -172,7 +172,10 @@ class PreparedTemplate:
         blob = self._core_cache.get(values)
         if blob is None:
             part = CorePropertiesPart(
-                PackURI("/" + self._core_member), "", parse_xml(self._core_blob), None
+                PackURI("/" + self._core_member),
+                "",
+                parse_xml(self._core_blob),
+                None,  # type: ignore[arg-type]  # no package: the part is only serialised
             )
             for name, value in zip(PROPERTIES, values, strict=True):
                 setattr(part.core_properties, name, value)

@@ -13,8 +13,10 @@ import contextlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -92,7 +94,7 @@ class DocumentTemplate:
                     self._compiled = PreparedTemplate(self.data, jinja_env())
                 except NotPreparable:
                     self._compiled = None
-        return self._compiled
+        return cast("PreparedTemplate | None", self._compiled)
 
     def _render_plain(self, context: dict) -> bytes:
         template = DocxTemplate(io.BytesIO(self.data))
@@ -282,7 +284,7 @@ def _power_of_attorney(doc: PowerOfAttorney, lang: str) -> dict:
     }
 
 
-_BUILDERS = {
+_BUILDERS: dict[type[Document], Callable[[Any, str], dict[str, Any]]] = {
     Invitation: _invitation,
     Minutes: _minutes,
     Consent: _consent,

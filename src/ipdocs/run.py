@@ -138,7 +138,7 @@ class Run:
             docx = self._staging_folder() / f"{self._staged:06d}.docx"
             calendar = docx.with_suffix(".ics") if self._wants_calendar(document) else None
             self._begun.append(_Begun(docx, target, calendar))  # first: discard() finds it
-            if calendar is not None:
+            if calendar is not None and isinstance(document, Invitation):
                 publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
             if self.jobs == 1:
                 _render_one(document, docx, self.settings)

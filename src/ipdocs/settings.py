@@ -13,6 +13,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 
@@ -63,7 +64,7 @@ class Settings:
     poll_interval: float = 1.0
     rescan_seconds: float = 30.0  # the watcher's full look through the inbox, and retry delay
 
-    def replace(self, **changes) -> Settings:
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
     def template_path(self, kind: str, language: str) -> Path:
@@ -74,7 +75,7 @@ class Settings:
         return bundled_templates() / name
 
     @classmethod
-    def load(cls, config: Path | None = None, **overrides) -> Settings:
+    def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
         """Read `config`, or ./ipdocs.toml when it exists; options given override it."""
         if config is None and Path(CONFIG_NAME).is_file():
             config = Path(CONFIG_NAME)

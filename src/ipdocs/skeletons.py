@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .kinds import DocumentKind
 
-_YAML = {
+_YAML: dict[str, str] = {
     DocumentKind.invitation: """\
 # Innkalling til ansvarsgruppemøte. Fyll ut og legg filen i innboksen,
 # eller kjør: ipdocs render {name}
@@ -174,7 +174,7 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
             cell.number_format = "DD.MM.YYYY"
         elif isinstance(cell.value, dt.time):
             cell.number_format = "HH:MM"
-    lists = {
+    lists: dict[str, list[tuple[object, ...]]] = {
         "Deltakere": [("navn", "rolle"), ("Per Olsen", "Fastlege"), ("Line Berg", "Fysioterapeut")],
     }
     if kind == DocumentKind.invitation:
@@ -189,8 +189,8 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
         ]
     for title, data in lists.items():
         ws = book.create_sheet(title)
-        for row in data:
-            ws.append(row)
+        for line in data:
+            ws.append(line)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in ws.iter_rows(min_row=2):
@@ -299,8 +299,8 @@ def write_batch_workbook(target: Path, *, today: dt.date) -> None:
             if name in ("deltakere", "saksliste"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     help_sheet = book.create_sheet("Slik fyller du ut")
-    for row in _BATCH_HELP:
-        help_sheet.append(row)
+    for line in _BATCH_HELP:
+        help_sheet.append(line)
     help_sheet["A1"].font = Font(bold=True, size=14)
     for row in help_sheet.iter_rows():
         if row[0].value in ("kolonne",) or (row[0].value or "").endswith(":"):

@@ -41,7 +41,7 @@ def create(outbox: Path) -> Path:
 def sweep(root: Path, *, now: float | None = None) -> list[Path]:
     """Remove the staging folders of runs that are gone; returns the ones removed."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(root))
     except OSError:

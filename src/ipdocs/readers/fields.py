@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..errors import Notice, Problem
 from . import values
@@ -102,7 +102,7 @@ class Ctx:
         return MISSING_HELP.get(f"{self.kind}:{place}") or MISSING_HELP.get(place, "")
 
 
-def is_text(value: object) -> bool:
+def is_text(value: object) -> TypeGuard[str | int | float]:
     """A value that can stand as text: text, or a number from a spreadsheet cell (a phone
     number typed as a number). Not yes/no, a date, fields or a list."""
     return isinstance(value, str | int | float) and not isinstance(value, bool)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from .. import casekey, fnr, language
 from ..errors import FNR_LIKE, Notice, Problem
@@ -262,9 +264,9 @@ def _next_meeting(top: Obj) -> NextMeeting | None:
     )
 
 
-def _invitation(top: Obj, common: dict) -> Invitation | None:
+def _invitation(top: Obj, common: dict[str, Any]) -> Invitation | None:
     meeting = _meeting(top.obj("mote", MEETING))
-    document = dict(
+    document: dict[str, Any] = dict(
         person=_person(top.obj("bruker", PERSON)),
         coordinator=_coordinator(top.obj("koordinator", COORDINATOR), phone_required=True),
         participants=_participants(top, "deltakere", required=True),
@@ -303,9 +305,9 @@ def _meeting_before_sending(top: Obj, day: dt.date, sent_on: dt.date) -> None:
     top.ctx.fail(("mote", "dato"), what, "Sjekk datoen for møtet og datoen i «sendt».")
 
 
-def _minutes(top: Obj, common: dict) -> Minutes | None:
+def _minutes(top: Obj, common: dict[str, Any]) -> Minutes | None:
     meeting = _meeting(top.obj("mote", MEETING))
-    document = dict(
+    document: dict[str, Any] = dict(
         person=_person(top.obj("bruker", PERSON)),
         coordinator=_coordinator(top.obj("koordinator", COORDINATOR), phone_required=False),
         minute_taker=top.text("referent"),
@@ -322,7 +324,7 @@ def _minutes(top: Obj, common: dict) -> Minutes | None:
     return Minutes(meeting=meeting, **common, **document)
 
 
-def _consent(top: Obj, common: dict) -> Consent | None:
+def _consent(top: Obj, common: dict[str, Any]) -> Consent | None:
     person = _person(top.obj("bruker", PERSON))
     signer, signer_role = None, ""
     if top.has("underskriver"):
@@ -336,7 +338,7 @@ def _consent(top: Obj, common: dict) -> Consent | None:
             "Samtykket slutter å gjelde før det begynner.",
             "Sjekk «gyldig_fra» og «gyldig_til».",
         )
-    document = dict(
+    document: dict[str, Any] = dict(
         covers=top.texts("gjelder"),
         information=top.text("opplysninger"),
         recipients=top.texts("mottakere"),
@@ -356,7 +358,7 @@ def _consent(top: Obj, common: dict) -> Consent | None:
     )
 
 
-def _power_of_attorney(top: Obj, common: dict) -> PowerOfAttorney | None:
+def _power_of_attorney(top: Obj, common: dict[str, Any]) -> PowerOfAttorney | None:
     grantor = _person(top.obj("fullmaktsgiver", PERSON))
     agent = _person(top.obj("fullmektig", PERSON))
     scope = top.text("gjelder")
@@ -376,7 +378,7 @@ def _power_of_attorney(top: Obj, common: dict) -> PowerOfAttorney | None:
     )
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[Obj, dict[str, Any]], Document | None]] = {
     DocumentKind.invitation: _invitation,
     DocumentKind.minutes: _minutes,
     DocumentKind.consent: _consent,

@@ -55,7 +55,7 @@ LIST_SHEETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 _HEADER_WORDS = {"felt", "feltnavn", "field"}
 _SHEET_NAMES = {"deltakere": "Deltakere", "foresatte": "Foresatte", "saksliste": "Saksliste"}
 _SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak"}
-_WITH_ARTICLE = {
+_WITH_ARTICLE: dict[str, str] = {
     DocumentKind.invitation: "en innkalling",
     DocumentKind.minutes: "et referat",
     DocumentKind.consent: "et samtykke",
@@ -72,7 +72,7 @@ class WorkbookSource(Source):
     def __init__(self, sheet_title: str):
         self.sheet_title = sheet_title
         self.cells: dict[Path_, str] = {}  # a value's cell
-        self.rows: dict[tuple[str, int], int] = {}  # (list, item number) → its row
+        self.rows: dict[tuple[str | int, ...], int] = {}  # (list, item number) → its row
         self.sheets: dict[str, str] = {}  # list → its sheet's title as written
         self.fields: dict[Path_, str] = {path: name for name, path in MEETING_FIELDS.items()}
 

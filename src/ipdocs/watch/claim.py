@@ -203,7 +203,7 @@ def _claims_in(folder: Path, *, recovered: bool) -> Iterator[Claim]:
         found += [Path(top, name) for name in files]
         found += [Path(top, name) for name in dirs if os.path.islink(os.path.join(top, name))]
     for path in sorted(found):
-        rel = path.relative_to(folder)
+        rel: PurePath = path.relative_to(folder)
         if rel.parts[0] == TOP:
             rel = PurePath(*rel.parts[1:])
         if rel.parts:

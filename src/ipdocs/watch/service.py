@@ -54,15 +54,15 @@ def serve(settings: Settings, *, polling: bool = False, jobs: int = 1) -> None:
     if jobs > 1:
         context = multiprocessing.get_context("fork")  # before any thread of ours starts
         for _ in range(jobs - 1):
-            child = context.Process(target=_helper, args=(settings, polling, os.getpid()))
-            child.start()
-            children.append(child)
+            helper = context.Process(target=_helper, args=(settings, polling, os.getpid()))
+            helper.start()
+            children.append(helper)
     stopping: list[int] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
         for child in children:
-            with contextlib.suppress(OSError):
-                os.kill(child.pid, signum)
+            with contextlib.suppress(OSError, TypeError):  # TypeError: not started (no pid)
+                os.kill(child.pid, signum)  # type: ignore[arg-type]
         if stopping:
             raise KeyboardInterrupt
         stopping.append(signum)
@@ -76,8 +76,8 @@ def serve(settings: Settings, *, polling: bool = False, jobs: int = 1) -> None:
             signal.signal(number, handler)
         for child in children:
             if child.is_alive() and not stopping:  # the first watcher ended by itself
-                with contextlib.suppress(OSError):
-                    os.kill(child.pid, signal.SIGTERM)
+                with contextlib.suppress(OSError, TypeError):
+                    os.kill(child.pid, signal.SIGTERM)  # type: ignore[arg-type]
             child.join()
 
 

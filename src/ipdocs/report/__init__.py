@@ -1,18 +1,15 @@
 """Plain-Norwegian texts about a `Result`: the terminal lines of `render`, `check` and `batch`,
-their summaries, the progress bar, and the report file written beside a refused input. All
+their summaries, and the report file written beside a refused input (the progress bar is in
+report/progress.py, the one part that needs click). All
 text passes `redact`, so a fødselsnummer never reaches a screen, log or report."""
 
 from __future__ import annotations
 
 import errno
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
-import click
-
-from .errors import (
+from ..errors import (
     ConversionError,
     DiskFull,
     Fault,
@@ -23,7 +20,7 @@ from .errors import (
     classify,
     redact,
 )
-from .results import Archive, Result, Stopped, TemplateReport
+from ..results import Archive, Result, Stopped, TemplateReport
 
 
 def _label(label: str) -> str:
@@ -163,43 +160,6 @@ def batch_lines(result: Result, *, outbox: Path) -> list[str]:
     if made:
         lines.append(f"Innkallingene ligger i {outbox}/<sak>/.")
     return lines
-
-
-_STAGES = {"render": "Lager innkallingene", "pdf": "Lager PDF"}
-
-
-class Progress:
-    """A click progress bar on stderr per stage of the run (rendering, then PDF)."""
-
-    def __init__(self, expected: int | None = None) -> None:
-        self.expected = expected  # rows in the file: the length while they are being read
-        self.stage: str | None = None
-        self.bar: Any = None  # click's ProgressBar
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            length = total if total is not None else self.expected or done + 1
-            self.bar = click.progressbar(
-                length=max(length, 1), label=_STAGES[stage], file=sys.stderr
-            )
-            self.bar.__enter__()
-        if total is not None and total != self.bar.length:
-            self.bar.length = max(total, 1)
-        if done > self.bar.pos:
-            self.bar.update(done - self.bar.pos)
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 # --- templates and the archive --------------------------------------------------------------
