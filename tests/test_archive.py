@@ -14,7 +14,7 @@ from conftest import DATA, require_program, run_cli
 from pdfs import CASE, encrypted, file_signed, render, scan_pdf, text_pdf, truncated
 
 from ipdocs.archive import make_archive
-from ipdocs.errors import InputError
+from ipdocs.errors import ExitCode, InputError
 from ipdocs.ledger import Ledger, default_path
 
 DEC3 = dt.date(2026, 12, 3)
@@ -125,7 +125,7 @@ def test_corrupt_and_encrypted_sources_are_named_and_nothing_is_written(settings
         settings, f"{CASE}_referat_d.pdf", "referat", DEC3, lambda p: p.write_bytes(b"%PDF-1.7\n")
     )
     result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == ExitCode.refused, result.stdout + result.stderr
     err = result.stderr
     assert "Arkivet ble ikke laget, og ingenting er skrevet. Dette må rettes først:" in err
     assert f"  - filen «{CASE}_samtykke_a.pdf»: er skadet" in err
@@ -165,7 +165,7 @@ def test_a_scan_cut_short_after_filing_is_refused_even_when_its_first_pages_read
 def test_the_summary_counts_one_document_in_the_singular(settings):
     render(settings, DATA / "formats_fullmakt.yaml")
     result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     assert "(1 dokument, " in result.stdout and "1 dokumenter" not in result.stdout
 
 
@@ -194,7 +194,7 @@ def test_a_case_without_documents_is_refused(settings, tmp_path):
 
 def test_help_teaches_in_norwegian(tmp_path):
     result = run_cli("archive", "--help", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.ok
     for text in ("Bruk: ipdocs archive [VALG] SAK", "Eksempler:", "--til-kommune", "flytting"):
         assert text in result.stdout
     assert "required" not in result.stdout
@@ -203,19 +203,25 @@ def test_help_teaches_in_norwegian(tmp_path):
 
 def test_usage_errors(tmp_path):
     moving = run_cli("archive", CASE, "--grunn", "flytting", cwd=tmp_path)
-    assert moving.returncode == 2 and "--til-kommune" in moving.stderr
+    assert moving.returncode == ExitCode.usage and "--til-kommune" in moving.stderr
     no_reason = run_cli("archive", CASE, cwd=tmp_path)
     assert (
-        no_reason.returncode == 2
+        no_reason.returncode == ExitCode.usage
         and "--grunn avslutning eller --grunn flytting" in no_reason.stderr
     )
     reason = run_cli("archive", CASE, "--grunn", "slutt", cwd=tmp_path)
-    assert reason.returncode == 2 and "Ugyldig verdi for '--grunn': «slutt»" in reason.stderr
+    assert (
+        reason.returncode == ExitCode.usage
+        and "Ugyldig verdi for '--grunn': «slutt»" in reason.stderr
+    )
     fnr = run_cli("archive", "15876510089", "--grunn", "avslutning", cwd=tmp_path)
-    assert fnr.returncode == 2 and "aldri et fødselsnummer" in fnr.stderr
+    assert fnr.returncode == ExitCode.usage and "aldri et fødselsnummer" in fnr.stderr
     assert "15876510089" not in fnr.stdout + fnr.stderr
     missing = run_cli("archive", CASE, "--grunn", "avslutning", cwd=tmp_path)
-    assert missing.returncode == 1 and "har ingen dokumenter som ipdocs" in missing.stderr
+    assert (
+        missing.returncode == ExitCode.refused
+        and "har ingen dokumenter som ipdocs" in missing.stderr
+    )
     assert not (tmp_path / "outbox").exists()
 
 
@@ -227,7 +233,7 @@ def test_end_to_end_render_file_a_scan_archive_and_close(tmp_path):
     for kind in kinds:
         shutil.copy(DATA / f"formats_{kind}.yaml", tmp_path)
     rendered = run_cli("render", *[f"formats_{k}.yaml" for k in kinds], cwd=tmp_path)
-    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    assert rendered.returncode == ExitCode.ok, rendered.stdout + rendered.stderr
     folder = tmp_path / "outbox" / CASE
     scan = folder / "signert" / f"{CASE}_samtykke_signert.pdf"
     scan_pdf(scan, 2)
@@ -235,7 +241,7 @@ def test_end_to_end_render_file_a_scan_archive_and_close(tmp_path):
         ledger.add_signed(CASE, "samtykke", DEC3, scan, "sha", name=scan.name)
 
     result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     [bundle] = (folder / "arkiv").glob("*.pdf")
     assert bundle.name.startswith(f"{CASE}_avslutning_")
     assert f"Laget arkivet: {bundle}  (5 dokumenter" in result.stdout
@@ -254,12 +260,12 @@ def test_end_to_end_render_file_a_scan_archive_and_close(tmp_path):
     changed = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
     (tmp_path / "ny.yaml").write_text(changed.replace("møterom 2", "møterom 5"), "utf-8")
     again = run_cli("render", "ny.yaml", cwd=tmp_path)
-    assert again.returncode == 0
+    assert again.returncode == ExitCode.ok
     assert f"Advarsel: Saken {CASE} er avsluttet." in again.stdout
 
     # The invitation's PDF is now older than its Word document, so it is converted again.
     second = run_cli("archive", CASE, "--grunn", "avslutning", "--pdfa", cwd=tmp_path)
-    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.returncode == ExitCode.ok, second.stdout + second.stderr
     assert "Lager PDF av 1 Word-dokument med LibreOffice" in second.stderr
     assert "PDF/A-2b" in second.stdout
     assert "møterom 5" in _text(bundle)

@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, docx_text, run_cli
 
 from ipdocs import readers
+from ipdocs.errors import ExitCode
 from ipdocs.readers.batch import REQUIRED
 
 TODAY = dt.date(2026, 11, 24)
@@ -89,7 +90,7 @@ def test_a_mixed_workbook_makes_every_good_row_and_names_the_bad_cells(tmp_path)
         tmp_path / "innkallinger.xlsx", header, [[r[h.casefold()] for h in header] for r in rows]
     )
     result = run_cli("batch", book.name, "--no-ics", "-j", "1", cwd=tmp_path)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == ExitCode.refused, result.stdout + result.stderr
     out = result.stdout
     assert "Ferdig: 4 innkallinger laget" in out and "2 rader avvist" in out
     # Row 6 in the sheet (header is row 1), date in column C; row 8, sak in column B.
@@ -150,7 +151,7 @@ def test_csv_as_norwegian_excel_saves_it(tmp_path):
     ]
     (tmp_path / "fra_excel.csv").write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
     result = run_cli("batch", "fra_excel.csv", cwd=tmp_path)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == ExitCode.refused, result.stdout + result.stderr
     assert "rad 5: cellen E5 (kolonnen «til»): Møtet slutter før det begynner." in result.stdout
     assert "Ferdig: 2 innkallinger laget" in result.stdout
     outbox = tmp_path / "outbox"
@@ -179,7 +180,7 @@ def test_unknown_or_missing_columns_refuse_the_file_and_say_where(tmp_path):
     header = [h for h in HEADER if h != "sted"] + ["koordinatr"]
     book = workbook(tmp_path / "feil.xlsx", header, [["x"] * len(header)])
     result = run_cli("batch", "feil.xlsx", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert "cellen Innkallinger!K1: «koordinatr» er en ukjent kolonne." in result.stdout
     assert "Mente du «koordinator»?" in result.stdout
     assert "Disse kolonnene mangler: sted." in result.stdout
@@ -192,7 +193,7 @@ def test_two_rows_for_the_same_meeting_are_not_written_over_each_other(tmp_path)
     rows = [list(row(bruker="Første").values()), list(row(bruker="Andre").values())]
     workbook(tmp_path / "dobbel.xlsx", SENT_HEADER, rows)
     result = run_cli("batch", "dobbel.xlsx", "--no-ics", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert (
         "rad 3: saken og datoen: Raden gjelder samme sak og samme dato som rad 2" in result.stdout
     )
@@ -207,7 +208,7 @@ def test_parallel_jobs_make_the_same_documents(tmp_path):
     ]
     workbook(tmp_path / "ti.xlsx", SENT_HEADER, rows)
     result = run_cli("batch", "ti.xlsx", "--jobs", "2", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     assert "Ferdig: 10 innkallinger laget" in result.stdout
     assert "Lager innkallingene" in result.stderr  # the progress bar's label on stderr
     for i in range(10):
@@ -220,7 +221,7 @@ def test_parallel_jobs_make_the_same_documents(tmp_path):
 
 def test_skeleton_batch_workbook_is_ready_to_fill_and_renders(tmp_path):
     result = run_cli("skeleton", "batch", "--xlsx", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == ExitCode.ok, result.stderr
     book = openpyxl.load_workbook(tmp_path / "innkallinger.xlsx")
     sheet = book["Innkallinger"]
     assert [c.value for c in sheet[1]] == HEADER
@@ -235,7 +236,7 @@ def test_skeleton_batch_workbook_is_ready_to_fill_and_renders(tmp_path):
     )
     assert "semikolon" in instructions and "Aldri fødselsnummer" in instructions
     made = run_cli("batch", "innkallinger.xlsx", cwd=tmp_path)
-    assert made.returncode == 0, made.stdout + made.stderr
+    assert made.returncode == ExitCode.ok, made.stdout + made.stderr
     assert "Ferdig: 1 innkalling laget" in made.stdout
 
 
@@ -315,7 +316,7 @@ def test_garbage_bytes_get_one_clear_message(tmp_path):
     # Bytes that decode as Windows-1252 but hold control characters, as random data does.
     (tmp_path / "rot.csv").write_bytes(bytes(range(256)) * 3)
     result = run_cli("batch", "rot.csv", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert NOT_CSV in result.stdout
     assert "ukjent kolonne" not in result.stdout and "er tom" not in result.stdout
 
@@ -356,11 +357,11 @@ def test_text_without_any_known_column_gets_one_message(tmp_path):
 def test_batch_refuses_what_is_not_a_list_of_invitations(tmp_path, name):
     """Review finding: a referat given to `ipdocs batch` was made and counted as «1 innkalling»."""
     if name.endswith(".xlsx"):
-        assert run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path).returncode == 0
+        assert run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path).returncode == ExitCode.ok
     else:
         (tmp_path / name).write_bytes((DATA / name).read_bytes())
     result = run_cli("batch", name, cwd=tmp_path)
-    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.returncode == ExitCode.usage, result.stdout + result.stderr
     assert f"«{name}» er ikke en liste med innkallinger" in result.stderr
     assert f"lages med «ipdocs render {name}»" in result.stderr
     assert not (tmp_path / "outbox").exists()

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from conftest import DATA, docx_text, require_program, run_cli
 
+from ipdocs.errors import ExitCode
 from ipdocs.ledger import Ledger, default_path
 
 KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
@@ -15,7 +16,7 @@ KINDS = ("innkalling", "referat", "samtykke", "fullmakt")
 
 def test_help_is_norwegian_and_teaches(tmp_path):
     result = run_cli("--help", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.ok
     for word in (
         "Bruk: ipdocs",
         "Kommandoer:",
@@ -32,22 +33,24 @@ def test_help_is_norwegian_and_teaches(tmp_path):
 
 def test_usage_errors_exit_2_in_norwegian(tmp_path):
     result = run_cli("render", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == ExitCode.usage
     assert "Feil: Mangler 'FIL...'" in result.stderr and "ipdocs render --help" in result.stderr
     missing = run_cli("render", "finnes-ikke.yaml", cwd=tmp_path)
-    assert missing.returncode == 2 and "Finner ikke «finnes-ikke.yaml»" in missing.stderr
+    assert (
+        missing.returncode == ExitCode.usage and "Finner ikke «finnes-ikke.yaml»" in missing.stderr
+    )
     unknown = run_cli("lag", cwd=tmp_path)
-    assert unknown.returncode == 2 and "Ukjent kommando «lag»" in unknown.stderr
+    assert unknown.returncode == ExitCode.usage and "Ukjent kommando «lag»" in unknown.stderr
     assert "Traceback" not in missing.stderr + unknown.stderr
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_skeleton_writes_an_example_that_checks_clean(tmp_path, kind):
     result = run_cli("skeleton", kind, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == ExitCode.ok, result.stderr
     assert (tmp_path / f"{kind}.yaml").is_file()
     checked = run_cli("check", f"{kind}.yaml", cwd=tmp_path)
-    assert checked.returncode == 0, checked.stdout
+    assert checked.returncode == ExitCode.ok, checked.stdout
     assert f"I orden: {kind}.yaml" in checked.stdout
     assert not (tmp_path / "outbox").exists()  # check writes nothing
 
@@ -55,19 +58,19 @@ def test_skeleton_writes_an_example_that_checks_clean(tmp_path, kind):
 def test_skeleton_does_not_overwrite(tmp_path):
     (tmp_path / "referat.yaml").write_text("mine notater", encoding="utf-8")
     result = run_cli("skeleton", "referat", cwd=tmp_path)
-    assert result.returncode == 2 and "finnes fra før" in result.stderr
+    assert result.returncode == ExitCode.usage and "finnes fra før" in result.stderr
     assert (tmp_path / "referat.yaml").read_text(encoding="utf-8") == "mine notater"
 
 
 def test_skeleton_workbook(tmp_path):
     result = run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path)
-    assert result.returncode == 0
-    assert run_cli("check", "referat.xlsx", cwd=tmp_path).returncode == 0
+    assert result.returncode == ExitCode.ok
+    assert run_cli("check", "referat.xlsx", cwd=tmp_path).returncode == ExitCode.ok
 
 
 def test_init_creates_the_folders_and_settings_once(tmp_path):
     result = run_cli("init", "kontor", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.ok
     office = tmp_path / "kontor"
     for name in ("inbox", "outbox", "templates", "ipdocs.toml"):
         assert (office / name).exists()
@@ -82,7 +85,7 @@ def test_check_reports_a_refused_file_and_exits_1(tmp_path):
     bad = tmp_path / "feil.yaml"
     bad.write_text("dokument: fullmakt\nsak: IP 1\n", encoding="utf-8")
     result = run_cli("check", str(bad), cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert (
         "Avvist: feil.yaml" in result.stdout
         and "«sak»" in result.stdout
@@ -95,7 +98,7 @@ def test_render_all_formats_examples_into_outbox(tmp_path):
     for kind in KINDS:
         shutil.copy(DATA / f"formats_{kind}.yaml", tmp_path)
     result = run_cli("render", *[f"formats_{k}.yaml" for k in KINDS], cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     case = tmp_path / "outbox" / "IP-2026-0042"
     names = sorted(p.name for p in case.iterdir())
     assert names == [
@@ -114,7 +117,7 @@ def test_render_goes_on_after_a_refused_file_and_exits_1(tmp_path):
     shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path / "god.yaml")
     (tmp_path / "feil.yaml").write_text("dokument: innkalling\n", encoding="utf-8")
     result = run_cli("render", "feil.yaml", "god.yaml", "--out", "ut", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert (tmp_path / "ut" / "IP-2026-0042" / "2009-10-23_fullmakt.docx").is_file()
     assert "Avvist: feil.yaml" in result.stdout and "1 avvist" in result.stdout
 
@@ -129,7 +132,7 @@ def test_render_a_folder_and_the_settings_file(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("render", "notater", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     text = docx_text(tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.docx")
     assert "Tolga kommune" in text
     assert "torsdag 3. desember 2026" in text  # nynorsk weekday (same word as bokmål for Thursday)
@@ -144,7 +147,7 @@ def test_fodselsnummer_never_reaches_the_terminal(tmp_path):
     )
     bad.write_text(text, encoding="utf-8")
     result = run_cli("render", "s.yaml", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert "15876510089" not in result.stdout + result.stderr
     outbox = tmp_path / "outbox"
     assert [p.name for p in outbox.iterdir()] == [".ipdocs"]  # the ledger, no case folder
@@ -154,9 +157,9 @@ def test_fodselsnummer_never_reaches_the_terminal(tmp_path):
 
 def test_render_records_in_the_ledger_and_check_does_not(tmp_path):
     shutil.copy(DATA / "formats_samtykke.yaml", tmp_path)
-    assert run_cli("check", "formats_samtykke.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "formats_samtykke.yaml", cwd=tmp_path).returncode == ExitCode.ok
     assert not default_path(tmp_path / "outbox").exists()
-    assert run_cli("render", "formats_samtykke.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "formats_samtykke.yaml", cwd=tmp_path).returncode == ExitCode.ok
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         [row] = ledger.documents("IP-2026-0042")
         assert (row.kind, row.origin, row.covers_transfer) == ("samtykke", "rendered", False)
@@ -173,7 +176,7 @@ def test_render_files_a_signed_scan_with_the_documents(tmp_path, pdf):
     text_pdf(tmp_path / "IP-2026-0042_samtykke_signert.pdf", ["Signert samtykke"])
     args = ["render", "formats_samtykke.yaml", "IP-2026-0042_samtykke_signert.pdf"]
     result = run_cli(*args, *(["--pdf"] if pdf else []), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     assert "Ferdig: 2 dokumenter laget, 0 avvist." in result.stdout
     assert "IP-2026-0042_samtykke_signert.pdf" in result.stdout
     signed = list((tmp_path / "outbox" / "IP-2026-0042" / "signert").glob("*.pdf"))
@@ -189,7 +192,7 @@ def test_click_messages_are_norwegian_too(tmp_path):
         (("render", "fil.yaml", "--out"), "Valget «--out» må ha en verdi"),
     ):
         result = run_cli(*args, cwd=tmp_path)
-        assert result.returncode == 2, args
+        assert result.returncode == ExitCode.usage, args
         assert expected in result.stderr, result.stderr
         for english in ("No such", "Invalid value", "is a file", "requires", "range"):
             assert english not in result.stderr
@@ -205,7 +208,7 @@ def test_a_fodselsnummer_in_a_file_name_is_not_repeated_and_the_user_is_told(tmp
     name = "Kari_15876510089.yaml"
     shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path / name)
     result = run_cli("render", name, cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.ok
     assert "15876510089" not in result.stdout + result.stderr
     assert "Filnavnet ser ut til å inneholde et fødselsnummer" in result.stdout
     dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
@@ -214,12 +217,12 @@ def test_a_fodselsnummer_in_a_file_name_is_not_repeated_and_the_user_is_told(tmp
 
 def test_check_warns_like_render_about_a_closed_case_and_writes_nothing(tmp_path):
     shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
-    assert run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path).returncode == ExitCode.ok
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         ledger.close_case("IP-2026-0042", "avslutning")
     ledger_file = default_path(tmp_path / "outbox")
     before = ledger_file.read_bytes()
     result = run_cli("check", "formats_fullmakt.yaml", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.ok
     assert "Saken IP-2026-0042 er avsluttet" in result.stdout
     assert ledger_file.read_bytes() == before

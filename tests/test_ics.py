@@ -11,6 +11,7 @@ import icalendar
 from conftest import DATA, TODAY, run_cli
 
 from ipdocs import ics, readers
+from ipdocs.errors import ExitCode
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
@@ -83,7 +84,7 @@ def test_a_resent_invitation_updates_the_same_entry(settings):
 
 def test_render_writes_the_calendar_file_and_a_resend_raises_sequence(tmp_path):
     shutil.copy(DATA / "formats_innkalling.yaml", tmp_path / "i.yaml")
-    assert run_cli("render", "i.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "i.yaml", cwd=tmp_path).returncode == ExitCode.ok
     path = tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_innkalling.ics"
     first = event_of(path.read_bytes())
     text = (tmp_path / "i.yaml").read_text(encoding="utf-8").replace('"10:30"', '"10:45"')
@@ -97,10 +98,10 @@ def test_render_writes_the_calendar_file_and_a_resend_raises_sequence(tmp_path):
 
 def test_no_ics_option_and_setting(tmp_path):
     shutil.copy(DATA / "formats_innkalling.yaml", tmp_path / "i.yaml")
-    assert run_cli("render", "i.yaml", "--no-ics", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "i.yaml", "--no-ics", cwd=tmp_path).returncode == ExitCode.ok
     folder = tmp_path / "outbox" / "IP-2026-0042"
     assert [p.suffix for p in folder.iterdir()] == [".docx"]
     (tmp_path / "ipdocs.toml").write_text("[utdata]\nics = false\n", encoding="utf-8")
     shutil.rmtree(folder)
-    assert run_cli("render", "i.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "i.yaml", cwd=tmp_path).returncode == ExitCode.ok
     assert [p.suffix for p in folder.iterdir()] == [".docx"]

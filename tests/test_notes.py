@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, TODAY, run_cli
 
 from ipdocs import readers
+from ipdocs.errors import ExitCode
 from ipdocs.readers.notes import MAX_BYTES
 
 
@@ -45,7 +46,7 @@ def test_an_alias_bomb_is_refused_at_once_naming_the_line(tmp_path):
     assert len(text.encode()) < 600
     write(tmp_path, text, "bombe.yaml")
     result = run_cli("check", "bombe.yaml", cwd=tmp_path, timeout=60)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == ExitCode.refused, result.stdout + result.stderr
     assert (
         "linje 4, tegn 5: «&a» er en YAML-henvisning til en annen del av filen. "
         "Slike henvisninger bruker ikke ipdocs." in result.stdout
@@ -117,7 +118,7 @@ def test_a_field_written_twice_is_refused_naming_both_lines(tmp_path):
     text = example("fullmakt").replace("sak: IP-2026-0042", "sak: IP-1\nsak: IP-2")
     write(tmp_path, text, "fullmakt.yaml")
     result = run_cli("render", "fullmakt.yaml", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert (
         "linje 3, feltet «sak»: Feltet står to ganger (første gang på linje 2). "
         "Fjern det ene, så det er klart hvilken verdi som gjelder." in result.stdout

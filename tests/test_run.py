@@ -108,7 +108,7 @@ def test_batch_pdf_with_real_libreoffice(tmp_path, service_umask):
     require_program("pdftotext")
     batch_workbook(tmp_path / "b.xlsx", ["Kari Nordmann", "Åse Ødegård", "Per Berg"])
     result = run_cli("batch", "b.xlsx", "--pdf", "--jobs", "2", cwd=tmp_path, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     assert "Lager PDF" in result.stderr
     # The group shares the outbox: every file is readable and writable by it (0666 & ~0007).
     made = [p for p in (tmp_path / "outbox").glob("IP-*/*") if p.is_file()]
@@ -127,7 +127,7 @@ def test_render_pdf_option_with_real_libreoffice(tmp_path):
     require_program("pdftotext")
     shutil.copy(DATA / "formats_samtykke.yaml", tmp_path)
     result = run_cli("render", "formats_samtykke.yaml", "--pdf", cwd=tmp_path, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     pdf = tmp_path / "outbox" / "IP-2026-0042" / "2026-12-03_samtykke.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Kari Nordmann" in text and "frivillig" in text
@@ -140,7 +140,7 @@ def test_without_libreoffice_pdf_says_how_to_install_it(tmp_path):
     result = run_cli(
         "render", "formats_fullmakt.yaml", "--pdf", cwd=tmp_path, env={"PATH": str(empty)}
     )
-    assert result.returncode == 3
+    assert result.returncode == ExitCode.failed
     assert "Fant ikke LibreOffice" in result.stderr
     assert "apt-get install libreoffice-writer" in result.stderr
     assert not (tmp_path / "outbox" / "IP-2026-0042").exists()  # nothing made half-way
@@ -160,7 +160,7 @@ def test_pdf_and_calendar_settings_in_the_settings_file(tmp_path):
 def office(tmp_path: Path) -> Path:
     """A folder as `ipdocs init` makes it (templates/ holds copies the user may edit)."""
     result = run_cli("init", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     return tmp_path
 
 
@@ -214,7 +214,7 @@ def test_a_broken_template_makes_nothing_of_the_file_and_says_so(tmp_path):
     for kind in ("innkalling", "referat"):
         shutil.copy(DATA / f"formats_{kind}.yaml", root)
     result = run_cli("render", "formats_innkalling.yaml", "formats_referat.yaml", cwd=root)
-    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.returncode == ExitCode.failed, result.stdout + result.stderr
     outbox = root / "outbox"
     # Nothing of the invitation (no calendar file without its document); the minutes, whose
     # template is sound, are made.
@@ -248,7 +248,7 @@ def test_a_batch_with_a_broken_template_publishes_nothing_until_it_is_fixed(tmp_
         add_paragraph(templates / "innkalling_nn.docx", "{{ ukjent_felt }}")
         expected = "Malen innkalling_nn.docx bruker feltet «ukjent_felt», som ikke finnes."
     result = run_cli("batch", "b.xlsx", "--jobs", jobs, cwd=root)
-    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.returncode == ExitCode.failed, result.stdout + result.stderr
     outbox = root / "outbox"
     assert outbox_files(outbox) == []
     assert ledger_counts(outbox) == (0, 0)
@@ -260,7 +260,7 @@ def test_a_batch_with_a_broken_template_publishes_nothing_until_it_is_fixed(tmp_
     shutil.copy(bundled_templates() / "innkalling_nb.docx", templates)  # the template fixed
     shutil.copy(bundled_templates() / "innkalling_nn.docx", templates)
     again = run_cli("batch", "b.xlsx", "--jobs", jobs, cwd=root)
-    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.returncode == ExitCode.ok, again.stdout + again.stderr
     assert "Ferdig: 20 innkallinger laget" in again.stdout
     files = outbox_files(outbox)
     assert len(files) == 40 and all(f.endswith((".docx", ".ics")) for f in files)
@@ -273,7 +273,7 @@ def test_a_template_syntax_error_in_the_workers_is_named_in_norwegian(tmp_path):
     add_paragraph(root / "templates" / "innkalling_nb.docx", "{{ bruker.navn ")
     batch_rows(root / "b.xlsx", 3)
     result = run_cli("batch", "b.xlsx", "--jobs", "2", cwd=root)
-    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.returncode == ExitCode.failed, result.stdout + result.stderr
     assert "Malen innkalling_nb.docx har en feil i en kode med {{ }} eller {% %}" in result.stderr
     assert "ipdocs templates check" in result.stderr
     assert "Noe gikk galt" not in result.stderr and "TemplateSyntaxError" not in result.stderr
@@ -322,7 +322,9 @@ def test_a_document_that_cannot_be_saved_is_named_and_what_was_saved_is_recorded
         assert f"Dokumentene kunne ikke lagres i {settings.outbox}" in message
         assert "Ingenting fra a.xlsx" not in message  # one was saved: the message does not lie
         assert "Bare 1 av 3 dokumenter fra a.xlsx ble lagret." in message
-        assert info.value.exit_code == 3  # not the file's fault: the watcher tries again later
+        assert (
+            info.value.exit_code == ExitCode.failed
+        )  # not the file's fault: the watcher tries again later
         [row] = ledger.recent()
         assert row.status == "partial"  # not "ok": the watcher makes it again, not a copy
         assert [Path(p).parent.name for p in row.outputs] == ["IP-0"]

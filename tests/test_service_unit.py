@@ -8,6 +8,8 @@ import sys
 
 from conftest import ROOT, require_program, run_cli
 
+from ipdocs.errors import ExitCode
+
 UNIT = ROOT / "contrib" / "ipdocs-watch.service"
 
 
@@ -20,7 +22,7 @@ def test_the_command_is_ipdocs_watch_and_parses(tmp_path):
     program, *args = _exec_start()
     assert program.endswith("/bin/ipdocs") and args[-1] == "watch"
     result = run_cli(*args, "--help", cwd=tmp_path)
-    assert result.returncode == 0 and "Følg med på innboksen" in result.stdout
+    assert result.returncode == ExitCode.ok and "Følg med på innboksen" in result.stdout
 
 
 def test_systemd_accepts_the_unit(tmp_path):

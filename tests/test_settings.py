@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from ipdocs.errors import ConfigError
+from ipdocs.errors import ConfigError, ExitCode
 from ipdocs.settings import Settings
 
 
@@ -50,6 +50,6 @@ def test_a_wrong_value_is_named(tmp_path, section, line, named):
 def test_the_cli_says_which_setting_is_wrong_without_a_traceback(tmp_path):
     toml(tmp_path, '[overvaking]\nventetid = "to"\n')
     result = run_cli("status", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == ExitCode.usage
     assert "ipdocs.toml" in result.stderr and "«ventetid»" in result.stderr
     assert "Traceback" not in result.stderr and "Noe gikk galt" not in result.stderr

@@ -11,6 +11,7 @@ import pytest
 from conftest import run_cli
 from watchkit import make_pdf, yaml_input
 
+from ipdocs.errors import ExitCode
 from ipdocs.ledger import Ledger
 from ipdocs.pipeline import process_file
 from ipdocs.signed import identify
@@ -85,12 +86,12 @@ def test_render_files_a_scan_with_the_date_and_scope_of_its_consent(tmp_path):
     )
     (tmp_path / "samtykke.yaml").write_bytes(notes)
     made = run_cli("render", "samtykke.yaml", cwd=tmp_path)
-    assert made.returncode == 0, made.stderr
+    assert made.returncode == ExitCode.ok, made.stderr
     scan = make_pdf(tmp_path / "IP-2026-0042_samtykke_signert.pdf", pages=3)
     old = dt.datetime(2027, 3, 1).timestamp()
     os.utime(scan, (old, old))  # the date comes from the rendered consent, not the file
     result = run_cli("render", scan.name, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     target = tmp_path / "outbox" / "IP-2026-0042" / "signert" / "2026-12-03_samtykke_signert.pdf"
     assert f"Laget: {target}" in result.stdout
     assert target.read_bytes() == scan.read_bytes()
@@ -125,16 +126,19 @@ def test_a_second_scan_of_the_same_document_keeps_both(tmp_path, settings):
 def test_check_does_not_file(tmp_path):
     make_pdf(tmp_path / "IP-4_referat.pdf")
     result = run_cli("check", "IP-4_referat.pdf", cwd=tmp_path)
-    assert result.returncode == 0 and "I orden: IP-4_referat.pdf: referat for IP-4" in result.stdout
+    assert (
+        result.returncode == ExitCode.ok
+        and "I orden: IP-4_referat.pdf: referat for IP-4" in result.stdout
+    )
     assert not (tmp_path / "outbox").exists()
 
 
 def test_a_scan_named_in_lower_case_joins_the_case_as_it_is_spelled(tmp_path):
     (tmp_path / "samtykke.yaml").write_bytes(yaml_input("samtykke", "IP-2026-0042"))
-    assert run_cli("render", "samtykke.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "samtykke.yaml", cwd=tmp_path).returncode == ExitCode.ok
     make_pdf(tmp_path / "ip-2026-0042_samtykke_signert.pdf")
     result = run_cli("render", "ip-2026-0042_samtykke_signert.pdf", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [".ipdocs", "IP-2026-0042"]
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         kinds = [(d.kind, d.origin) for d in ledger.documents("IP-2026-0042")]

@@ -14,6 +14,7 @@ from conftest import DATA, run_cli
 from watchkit import wait_until
 
 from ipdocs import staging
+from ipdocs.errors import ExitCode
 
 HOUR = 3600.0
 
@@ -104,7 +105,7 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
 
         # A second run while the first is alive: the first run's folder is not touched.
         second = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
-        assert second.returncode == 0, second.stdout + second.stderr
+        assert second.returncode == ExitCode.ok, second.stdout + second.stderr
         assert (left / "000001.docx").is_file()
 
         first.kill()  # kill -9: no clean-up at all
@@ -123,7 +124,7 @@ def test_what_a_killed_pdf_run_left_is_swept_by_the_next_run_not_before(tmp_path
     assert not (outbox / "IP-2026-0042" / "2026-12-03_innkalling.docx").exists()  # unpublished
 
     third = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
-    assert third.returncode == 0, third.stdout + third.stderr
+    assert third.returncode == ExitCode.ok, third.stdout + third.stderr
     assert not left.exists()
     assert list(outbox.glob(".ipdocs/staging-*")) == []
 
@@ -173,7 +174,7 @@ def test_sigterm_stops_a_batch_like_ctrl_c_and_leaves_nothing(tmp_path):
     finally:
         if batch.poll() is None:
             batch.kill()
-    assert batch.returncode == 128 + signal.SIGTERM, err
+    assert batch.returncode == ExitCode.terminated, err
     assert "Avbrutt." in err and "Traceback" not in err, err
     assert len(list(outbox.glob("IP-T-*/*.docx"))) < 1500  # it stopped before the end
     assert list(outbox.glob(".ipdocs/staging-*")) == []

@@ -7,6 +7,7 @@ import shutil
 from conftest import run_cli
 from docx import Document as WordDocument
 
+from ipdocs.errors import ExitCode
 from ipdocs.settings import bundled_templates
 from ipdocs.template_check import check_folder
 
@@ -46,6 +47,6 @@ def test_unknown_loop_field_is_found(tmp_path, settings):
 def test_broken_tag_through_the_cli(tmp_path):
     folder = _folder_with(tmp_path, "fullmakt_nb.docx", "{{ fullmektig.navn }")
     result = run_cli("templates", "check", str(folder), cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.refused
     assert "Feil i" in result.stdout and "fullmakt_nb.docx" in result.stdout
     assert "1 mal(er) må rettes" in result.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 from conftest import run_cli
 from watchkit import yaml_input
 
+from ipdocs.errors import ExitCode
+
 
 def test_status_shows_recent_work_and_open_failures(tmp_path):
     (tmp_path / "inbox" / "feil").mkdir(parents=True)
@@ -13,9 +15,12 @@ def test_status_shows_recent_work_and_open_failures(tmp_path):
     (tmp_path / "referat.yaml").write_bytes(bad)
     (tmp_path / "inbox" / "feil" / "referat.yaml.feil.txt").write_text("rapport")
     (tmp_path / "inbox" / "venter.yaml").write_text("x")
-    assert run_cli("render", "innkalling.yaml", "referat.yaml", cwd=tmp_path).returncode == 1
+    assert (
+        run_cli("render", "innkalling.yaml", "referat.yaml", cwd=tmp_path).returncode
+        == ExitCode.refused
+    )
     result = run_cli("status", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == ExitCode.ok, result.stderr
     out = result.stdout
     assert "Siste 2 filer (nyeste først):" in out
     assert "innkalling.yaml: laget → IP-2026-0042/2026-12-03_innkalling.docx" in out
@@ -26,14 +31,14 @@ def test_status_shows_recent_work_and_open_failures(tmp_path):
     assert "I innboksen venter 1 fil." in out
     # Fixed and made again: the failure is closed.
     (tmp_path / "referat.yaml").write_bytes(yaml_input("referat", "IP-2026-0043"))
-    assert run_cli("render", "referat.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "referat.yaml", cwd=tmp_path).returncode == ExitCode.ok
     again = run_cli("status", "--antall", "1", cwd=tmp_path).stdout
     assert "Siste 1 fil (nyeste først):" in again and "Ingen åpne feil." in again
 
 
 def test_status_before_anything_is_made(tmp_path):
     result = run_cli("status", cwd=tmp_path)
-    assert result.returncode == 0 and "Ingenting er laget i outbox ennå." in result.stdout
+    assert result.returncode == ExitCode.ok and "Ingenting er laget i outbox ennå." in result.stdout
 
 
 def test_watch_and_status_help_teach_in_norwegian(tmp_path):
@@ -47,11 +52,11 @@ def test_watch_and_status_help_teach_in_norwegian(tmp_path):
 
 def test_watch_refuses_bad_options_in_norwegian(tmp_path):
     result = run_cli("watch", "--interval", "0", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == ExitCode.usage
     assert "0.0 går ikke: verdien må være minst 0,1." in result.stderr
 
 
 def test_watch_refuses_an_inbox_around_the_outbox(tmp_path):
     result = run_cli("watch", "--inbox", ".", "--outbox", "outbox", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == ExitCode.usage
     assert "ikke den ene inni den andre" in result.stderr and "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ from conftest import TODAY, docx_text, run_cli
 from openpyxl import Workbook
 
 from ipdocs import readers, skeletons
+from ipdocs.errors import ExitCode
 from ipdocs.model import Invitation, Minutes
 
 MEETING_ROWS = [
@@ -199,7 +200,7 @@ def test_filled_fields_and_sheets_an_invitation_does_not_use_are_warned_about(tm
     sheets = FOUR_SHEETS | {"Mål": [("mål",), ("Klare hverdagen som mamma",)]}
     path = workbook(tmp_path, rows=rows, sheets=sheets, name="innkalling.xlsx")
     result = run_cli("render", path.name, "--no-ics", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == ExitCode.ok, result.stdout + result.stderr
     out = result.stdout
     assert (
         "Advarsel: Cellen Møte!B12 (feltet «referent») brukes ikke i en innkalling og kommer "
