@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from . import __version__, _click_nb, casekey, skeletons
-from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, redact
+from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, outcome, redact
 from .kinds import DocumentKind
 from .ledger import Ledger
 from .report import failure_message
@@ -171,9 +171,7 @@ Eksempel:
   ipdocs skeleton batch --xlsx      lager innkallinger.xlsx til «ipdocs batch»
 """
 )
-@click.argument(
-    "kind", type=click.Choice([*map(str, skeletons.KINDS), "batch"]), metavar="DOKUMENT"
-)
+@click.argument("kind", type=click.Choice((*skeletons.KINDS, "batch")), metavar="DOKUMENT")
 @click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
 @click.option(
     "--ut",
@@ -260,7 +258,7 @@ def templates_check(ctx: click.Context, folder: Path | None) -> int:
     reports = check_folder(folder or settings.templates, settings)
     lines, failures = template_lines(reports)
     click.echo("\n".join(lines))
-    return ExitCode.refused if failures else ExitCode.ok
+    return outcome(refused=failures)
 
 
 # --- watch and status (the watched folder) ----------------------------------------------
@@ -415,7 +413,7 @@ def batch(
     with Progress(count_rows(file)) as progress:
         result = process_batch(file, settings, jobs=jobs, progress=progress)
     click.echo("\n".join(batch_lines(result, outbox=settings.outbox)))
-    return ExitCode.refused if result.refused else ExitCode.ok
+    return outcome(refused=len(result.refused))
 
 
 # --- archive (closing a case or moving municipality) ------------------------------------

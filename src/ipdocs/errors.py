@@ -118,6 +118,14 @@ class ConfigError(IpdocsError):
     exit_code = ExitCode.usage
 
 
+def outcome(*, refused: int = 0, stopped: int = 0) -> ExitCode:
+    """The exit code of a command that finished its work: `failed` when something that was
+    not the input's fault stopped a file, `refused` when an input (or template) was refused."""
+    if stopped:
+        return ExitCode.failed
+    return ExitCode.refused if refused else ExitCode.ok
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (systemd stopping, a timeout, `kill`): stopped as Ctrl-C stops a command."""
 

@@ -31,6 +31,7 @@ from .errors import (
     OutputError,
     Problem,
     TemplateError,
+    outcome,
 )
 from .ledger import Ledger
 from .model import Consent, Document, Invitation, Minutes, Person, PowerOfAttorney
@@ -195,9 +196,7 @@ class Files:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.stopped:
-            return ExitCode.failed
-        return ExitCode.refused if self.refused else ExitCode.ok
+        return outcome(refused=self.refused, stopped=len(self.stopped))
 
 
 # Failures that stop one file, not the run: the files after it may not need the same template,

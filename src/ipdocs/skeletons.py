@@ -101,7 +101,7 @@ dato: {today_no}
 """,
 }
 
-KINDS = tuple(_YAML)
+KINDS = tuple(str(kind) for kind in _YAML)  # plain text: click's Choice shows enum names
 
 
 def _weekday(day: dt.date) -> dt.date:

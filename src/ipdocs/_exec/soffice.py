@@ -3,7 +3,8 @@
 Many documents go through one `soffice` process (BASELINES.md: 0.19 s a document against 1.2 s
 for a process per file). Each run gets its own profile folder so two runs never fight over
 one. A document that fails or hangs is reported alone; the others still convert (after a
-hang, in a new process that starts with the next document).
+hang, in a new process that starts with the next document). The run then stops that
+document's file: LibreOffice failing is never the input's fault.
 """
 
 from __future__ import annotations
