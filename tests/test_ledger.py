@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ipdocs.errors import Notice, Problem
 from ipdocs.ledger import Ledger, default_path
-from ipdocs.pipeline import Made, Refused, Result
+from ipdocs.results import Made, Refused, Result
 
 
 def made(tmp_path: Path, kind="samtykke", transfer=True) -> Made:

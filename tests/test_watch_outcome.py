@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from ipdocs.errors import Notice, Problem
 from ipdocs.ledger import InputRow
-from ipdocs.pipeline import Made, Refused, Result
+from ipdocs.results import Made, Refused, Result
 from ipdocs.watch.claim import Claim
 from ipdocs.watch.folders import Folders
 from ipdocs.watch.outcome import file_duplicate, file_result

@@ -11,7 +11,8 @@ all the PDFs of a run); without one, the file is a run of its own. `process_file
 call it and hold no document logic. Bad input never raises: it comes back as `Refused` entries
 in the `Result`. Broken templates, a full disk or LibreOffice failing do raise (IpdocsError):
 those are not the input's fault and the input must not be blamed for them. Nothing of such a
-file reaches the outbox or the ledger, and the error says so (`Run.abandon`).
+file reaches the outbox or the ledger, and the error says so (`Run.abandon`); in a shared run
+with PDF on, `run.finish()` hands such a file back as a `Stopped` entry instead.
 """
 
 from __future__ import annotations

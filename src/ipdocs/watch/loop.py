@@ -77,6 +77,13 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
+    """One watcher of the inbox; `run` until `stop`.
+
+    `clock` (now, as an aware datetime) gives each file its «today», in Europe/Oslo;
+    `converter` stands in for LibreOffice (run.Converter). Both are seams for tests; the
+    defaults are the system clock and the real LibreOffice.
+    """
+
     def __init__(
         self,
         settings: Settings,
