@@ -24,10 +24,11 @@ def with_meeting(document, **changes):
     return dataclasses.replace(document, meeting=dataclasses.replace(document.meeting, **changes))
 
 
-def test_formats_invitation_only_reminds_about_the_gp():
+def test_formats_invitation_reminds_about_the_gp_and_the_interpreter():
     text = texts(doc("innkalling"))
     assert "fastlege" in text and "dobbelttime" in text
-    assert len(rules.check(doc("innkalling"), today=TODAY)) == 1
+    assert "for lite tid til tolking" in text  # 09:00–10:30 with an interpreter
+    assert len(rules.check(doc("innkalling"), today=TODAY)) == 2
 
 
 def test_invitation_sent_less_than_seven_days_before():
@@ -51,14 +52,18 @@ def test_meeting_longer_than_one_and_a_half_hours():
     assert "Møtet varer 2 timer" in texts(invitation)
 
 
-def test_interpreter_needs_extra_time_and_the_long_meeting_rule_still_holds():
-    # The FORMATS example (with an interpreter, 09:00–10:30) only reminds about the GP.
-    assert "varer" not in texts(doc("innkalling"))
-    long = with_meeting(doc("innkalling"), ends_at=dt.time(11, 0))
-    assert "Møtet varer 2 timer" in texts(long)
-    assert "Sett av mer tid" not in texts(long)
-    short = with_meeting(doc("innkalling"), ends_at=dt.time(10, 0))
-    assert "Sett av mer tid når dere bruker tolk" in texts(short)
+def test_interpreter_needs_more_than_one_and_a_half_hours_and_may_take_three():
+    # With an interpreter, 1.5 h or less is too little; longer, up to 3 h, gives no warning.
+    exactly = texts(doc("innkalling"))  # 09:00–10:30
+    assert "Det er for lite tid til tolking" in exactly and "varer bare 1 t 30 min" in exactly
+    for end in (dt.time(11, 0), dt.time(12, 0)):
+        longer = texts(with_meeting(doc("innkalling"), ends_at=end))
+        assert "tolking" not in longer and "Korte møter" not in longer
+    too_long = texts(with_meeting(doc("innkalling"), ends_at=dt.time(12, 30)))
+    assert "Møtet varer 3 t 30 min" in too_long and "tolking" not in too_long
+    # Without one, the 1.5 h rule holds as before.
+    plain = texts(with_meeting(doc("innkalling"), interpreter=None, ends_at=dt.time(11, 0)))
+    assert "Møtet varer 2 timer" in plain
 
 
 def test_no_gp_no_reminder():

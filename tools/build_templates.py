@@ -5,11 +5,16 @@
 The templates are ordinary .docx files a coordinator can open and edit in Word; the fields are
 docxtpl tags (templates/README.md lists them). This script is how the bundled ones are made, so
 a change to the wording is a reviewed change here, not a hand edit of a binary file. The texts
-follow the seeds: the Selbu routine (innkalling, Referatmal), the Hedmark booklet (fullmakt) and
-the consent facts in DOMAIN.md §2.
+follow the seeds: the Selbu routine (innkalling, Referatmal), the leaflet «Til deg som har behov
+for langvarige og koordinerte tjenester» (the information page of a first meeting), the Risør
+leaflet (the contact block), the Hedmark booklet (fullmakt) and the consent facts in DOMAIN.md §2.
 
 Layout rules for docxtpl: a `{%p ... %}` tag owns its whole paragraph, a `{%tr ... %}` tag its
 whole table row; every tag sits inside one run so Word never splits it.
+
+Layout rules for paper: what is signed stays on the page of its signature (a chain of
+keep-with-next paragraphs from the statement to the last signature line), table rows never
+split across pages, header rows repeat, and the next-meeting table keeps together.
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parents[1]
 FONT = "Calibri"  # LibreOffice uses the metric-compatible Carlito (fonts-crosextra-carlito)
 DARK = RGBColor(0x1F, 0x2A, 0x44)
+LINE = "________________________________"
 
 # Words that differ between bokmål and nynorsk (DOMAIN.md glossary); the documents' sentences
-# are written out per language below, because nynorsk is not bokmål with other words.
+# are written out per language below, because nynorsk is not bokmål with other words. The
+# municipality's word for the coordinator (`koordinator_ord`, «stafettholder» in Risør) is a
+# field, so it is never written here.
 WORDS = {
     "nb": {
         "side": "Side",
@@ -40,11 +48,11 @@ WORDS = {
         "sted": "Sted",
         "tid": "Tid",
         "dato": "Dato",
-        "koordinator": "Koordinator",
         "underskrift": "Underskrift",
         "sted_dato": "Sted og dato",
         "fnr": "Fødselsnummer",
         "adresse": "Adresse",
+        "ikke_avtalt": "ikke avtalt",
     },
     "nn": {
         "side": "Side",
@@ -56,19 +64,20 @@ WORDS = {
         "sted": "Stad",
         "tid": "Tid",
         "dato": "Dato",
-        "koordinator": "Koordinator",
         "underskrift": "Underskrift",
         "sted_dato": "Stad og dato",
         "fnr": "Fødselsnummer",
         "adresse": "Adresse",
+        "ikke_avtalt": "ikkje avtalt",
     },
 }
+KOORDINATOR = "{{ koordinator_ord|capitalize }}"  # a label: «Koordinator», «Stafettholder»
 
 
 class Builder:
     """A thin layer over python-docx for templates: paragraphs, tag paragraphs, tables."""
 
-    def __init__(self, lang: str, title: str):
+    def __init__(self, lang: str, subject: str):
         self.lang = lang
         self.w = WORDS[lang]
         self.doc = Document()
@@ -78,13 +87,21 @@ class Builder:
         # 2.25 cm margins leave 16.5 cm of text: the footer style's right tab stop sits there.
         section.left_margin = section.right_margin = Cm(2.25)
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        section.header_distance = Cm(1.0)
+        # The properties an archive reads (issue 9 §6). docxtpl renders them like the body; the
+        # times (created, modified) are set when the document is made (render.py).
         props = self.doc.core_properties
-        props.title = title
-        props.author = "ipdocs"
+        props.title = "{{ referanse }}"
+        props.subject = subject
+        props.author = "{{ kommune.navn }}"
+        props.last_modified_by = "{{ kommune.navn }}"
         props.language = "nb-NO" if lang == "nb" else "nn-NO"
-        props.comments = (
-            "Mal for ipdocs. Feltene står i doble krøllparenteser; se templates/README.md."
-        )
+        props.comments = ""
+        props.keywords = ""
+        props.category = ""
+        props.revision = 1
+        for old in props._element.findall(qn("cp:lastPrinted")):  # the template's 2013 date
+            props._element.remove(old)
         self._header()
         self._footer()
 
@@ -101,9 +118,20 @@ class Builder:
             rpr.append(fonts)
         for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attr), FONT)
+        code = "nb-NO" if self.lang == "nb" else "nn-NO"
         lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "nb-NO" if self.lang == "nb" else "nn-NO")
+        lang.set(qn("w:val"), code)
         rpr.append(lang)
+        # The document's own language (docDefaults): LibreOffice writes it as the PDF's /Lang.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        drpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for old in drpr.findall(qn("w:lang")):
+            drpr.remove(old)
+        dlang = OxmlElement("w:lang")
+        dlang.set(qn("w:val"), code)
+        dlang.set(qn("w:eastAsia"), code)
+        dlang.set(qn("w:bidi"), "ar-SA")
+        drpr.append(dlang)
         for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12)):
             style = styles[name]
             style.font.name = FONT
@@ -113,6 +141,7 @@ class Builder:
             style.font.italic = False
             style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
             style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.keep_with_next = True
             srpr = style.element.get_or_add_rPr()
             for old in srpr.findall(qn("w:rFonts")):
                 srpr.remove(old)
@@ -163,68 +192,102 @@ class Builder:
     def title(self, text: str) -> None:
         self.doc.add_paragraph(text, style="Title")
 
-    def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_paragraph(text, style=f"Heading {level}")
+    def heading(self, text: str, level: int = 1, *, new_page: bool = False):
+        p = self.doc.add_paragraph(text, style=f"Heading {level}")
+        if new_page:
+            p.paragraph_format.page_break_before = True
+        return p
 
-    def para(self, *parts: str | tuple[str, str], style: str | None = None, after: int = 4):
-        """A paragraph of runs; ("b", text) is bold, ("i", text) italic."""
+    def para(
+        self,
+        *parts: str | tuple[str, str],
+        style: str | None = None,
+        after: int = 4,
+        keep: bool = False,
+        size: int | None = None,
+    ):
+        """A paragraph of runs; ("b", text) is bold, ("i", text) italic. `keep`: keep with the
+        next paragraph (on the same page)."""
         p = self.doc.add_paragraph(style=style)
         p.paragraph_format.space_after = Pt(after)
+        if keep:
+            p.paragraph_format.keep_with_next = True
         for part in parts:
             kind, text = part if isinstance(part, tuple) else ("", part)
             run = p.add_run(text)
             run.bold = kind == "b"
             run.italic = kind == "i"
+            if size:
+                run.font.size = Pt(size)
         return p
 
-    def tag(self, text: str) -> None:
+    def tag(self, text: str, *, keep: bool = False) -> None:
         """A paragraph holding only a `{%p %}` tag (docxtpl removes the paragraph)."""
-        self.doc.add_paragraph(text)
+        p = self.doc.add_paragraph(text)
+        if keep:
+            p.paragraph_format.keep_with_next = True
 
-    def bullet(self, text: str) -> None:
-        self.para(text, style="List Bullet", after=2)
+    def bullet(self, text: str, *, keep: bool = False) -> None:
+        self.para(text, style="List Bullet", after=2, keep=keep)
 
-    def fields(self, rows: list[tuple[str, str] | tuple[str, str, str]]) -> None:
+    def fields(
+        self,
+        rows: list[tuple[str, str] | tuple[str, str, str]],
+        *,
+        together: bool = False,
+        widths: tuple[Cm, Cm] = (Cm(4.6), Cm(11.9)),
+    ) -> None:
         """A two-column table of label and value, like the Referatmal's boxes.
 
         A row with a third item is shown only when that condition holds (an empty address
-        leaves no empty box).
+        leaves no empty box). No row splits across pages; `together` keeps the whole table
+        on one page (every row kept with the next).
         """
         table = self.doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        for label, value, *condition in rows:
+        for index, (label, value, *condition) in enumerate(rows):
             if condition:
                 _cell(table.add_row().cells[0], f"{{%tr if {condition[0]} %}}")
-            cells = table.add_row().cells
-            _cell(cells[0], label, bold=True, shade=True)
-            _cell(cells[1], value)
+            row = table.add_row()
+            keep = together and index < len(rows) - 1
+            _cell(row.cells[0], label, bold=True, shade=True, keep=keep)
+            _cell(row.cells[1], value, keep=keep)
+            _no_split(row)
             if condition:
                 _cell(table.add_row().cells[0], "{%tr endif %}")
-        _widths(table, [Cm(4.6), Cm(11.9)])
+        _widths(table, list(widths))
         self._space()
 
     def loop_table(self, headers: list[str], loop: str, cells: list[str], widths: list[Cm]):
-        """A table with a header row and one row per item: `{%tr for ... %}` rows around it."""
+        """A table with a header row (repeated on every page) and one row per item; no row
+        splits across pages."""
         table = self.doc.add_table(rows=0, cols=len(headers))
         table.style = "Table Grid"
-        row = table.add_row().cells
-        for cell, text in zip(row, headers, strict=True):
-            _cell(cell, text, bold=True, shade=True)
-        _repeat_header(table.rows[0])
+        row = table.add_row()
+        for cell, text in zip(row.cells, headers, strict=True):
+            _cell(cell, text, bold=True, shade=True, keep=True)
+        _repeat_header(row)
+        _no_split(row)
         _cell(table.add_row().cells[0], f"{{%tr for {loop} %}}")
-        row = table.add_row().cells
-        for cell, text in zip(row, cells, strict=True):
+        row = table.add_row()
+        for cell, text in zip(row.cells, cells, strict=True):
             _cell(cell, text)
+        _no_split(row)
         _cell(table.add_row().cells[0], "{%tr endfor %}")
         _widths(table, widths)
         self._space()
 
-    def signature(self, label: str, name: str = "") -> None:
-        self.para("")
-        self.para(f"{label}: ____________________________________________", after=0)
-        if name:
-            self.para(name, after=8)
+    def signature_lines(self, name: str, *, last: bool = True) -> None:
+        """«Sted og dato» and «Underskrift» lines with the printed name and role under them.
+
+        Every paragraph but the very last of a signature block is kept with the next, so the
+        statement above and all the lines stay on one page."""
+        w = self.w
+        self.para("", after=6, keep=True)
+        self.para(f"{w['sted_dato']}: {LINE}", after=14, keep=True)
+        self.para(f"{w['underskrift']}: {LINE}", after=0, keep=True)
+        self.para(name, after=8, keep=not last, size=10)
 
     def _space(self) -> None:
         p = self.doc.add_paragraph()
@@ -234,9 +297,11 @@ class Builder:
         self.doc.save(str(path))
 
 
-def _cell(cell, text: str, *, bold: bool = False, shade: bool = False) -> None:
+def _cell(cell, text: str, *, bold: bool = False, shade: bool = False, keep: bool = False):
     p = cell.paragraphs[0]
     p.paragraph_format.space_after = Pt(2)
+    if keep:
+        p.paragraph_format.keep_with_next = True
     run = p.add_run(text)
     run.bold = bold
     if shade:
@@ -246,6 +311,7 @@ def _cell(cell, text: str, *, bold: bool = False, shade: bool = False) -> None:
         fill.set(qn("w:color"), "auto")
         fill.set(qn("w:fill"), "E8ECF3")
         tcpr.append(fill)
+    return p
 
 
 def _widths(table, widths) -> None:
@@ -266,11 +332,28 @@ def _widths(table, widths) -> None:
             cell.width = width
 
 
+def _no_borders(table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+
+
 def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+
+
+def _no_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trpr.insert(0, el)
 
 
 def _field(paragraph, code: str) -> None:
@@ -293,23 +376,107 @@ def _field(paragraph, code: str) -> None:
 # --- the documents ----------------------------------------------------------------------------
 
 
+def _address_block(b: Builder) -> None:
+    """The letter's head: name and postal address where a window envelope shows them (left,
+    about 4.5 cm from the top of the page), our reference and the date on the right."""
+    nb = b.lang == "nb"
+    spacer = b.para("", after=0)
+    spacer.paragraph_format.space_before = Pt(62)
+    table = b.doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    _cell(left, "{{ mottaker }}")
+    p = left.add_paragraph()
+    p.paragraph_format.space_after = Pt(2)
+    p.add_run("{{ bruker.adresse_linjer }}")
+    _cell(right, "Vår ref.: {{ sak }}" if nb else "Vår ref.: {{ sak }}")
+    p = right.add_paragraph()
+    p.add_run(f"{b.w['dato']}: {{{{ sendt }}}}")
+    p.paragraph_format.space_after = Pt(2)
+    _no_split(table.rows[0])
+    _widths(table, [Cm(10.0), Cm(6.5)])
+    after = b.para("", after=0)
+    after.paragraph_format.space_before = Pt(18)
+
+
+def _contact_block(b: Builder) -> None:
+    """The coordinator and the coordinating unit side by side, as the Risør leaflet lists its
+    contacts: service, name, phone, e-mail."""
+    nb = b.lang == "nb"
+    w = b.w
+    b.heading("Kontakt", 2)
+    table = b.doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    _cell(
+        left,
+        (
+            "{{ koordinator_ord|capitalize }}en din"
+            if nb
+            else "{{ koordinator_ord|capitalize }}en din"
+        ),
+        bold=True,
+    )
+    lines = [
+        ("{{ koordinator.navn }}", None),
+        ("{{ koordinator.tjeneste }}", "koordinator.tjeneste"),
+        (f"{w['telefon'].capitalize()} {{{{ koordinator.telefon }}}}", "koordinator.telefon"),
+        (f"{w['epost'].capitalize()} {{{{ koordinator.epost }}}}", "koordinator.epost"),
+    ]
+    _cell_lines(left, lines)
+    _cell(right, "{{ kommune.enhet }}", bold=True)
+    _cell_lines(
+        right,
+        [
+            ("{{ kommune.kontaktperson }}", "kommune.kontaktperson"),
+            (
+                f"{w['telefon'].capitalize()} {{{{ kommune.kontakt_telefon }}}}",
+                "kommune.kontakt_telefon",
+            ),
+            (f"{w['epost'].capitalize()} {{{{ kommune.kontakt_epost }}}}", "kommune.kontakt_epost"),
+            ("{{ kommune.adresse }}", "kommune.adresse"),
+        ],
+    )
+    _no_split(table.rows[0])
+    _widths(table, [Cm(8.25), Cm(8.25)])
+    b._space()
+
+
+def _cell_lines(cell, lines: list[tuple[str, str | None]]) -> None:
+    for text, condition in lines:
+        if condition:
+            cell.add_paragraph(f"{{%p if {condition} %}}")
+        p = cell.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(text)
+        if condition:
+            cell.add_paragraph("{%p endif %}")
+
+
 def innkalling(lang: str) -> Builder:
+    """A letter to the person and the group (issue 9 §2): addressed for a window envelope,
+    with «Vår ref.», the person first among the invited, a contact block and, for a first
+    meeting, the information page written from the leaflet's facts."""
     nb = lang == "nb"
     w = WORDS[lang]
     b = Builder(lang, "Innkalling til ansvarsgruppemøte")
-    b.para(("", "{{ sendt }}"), after=2).alignment = 2  # right
-    b.para(
-        ("b", "Til: "),
-        "deltakerne i ansvarsgruppen til {{ bruker.navn }}"
-        if nb
-        else "deltakarane i ansvarsgruppa til {{ bruker.navn }}",
-        after=12,
-    )
+    _address_block(b)
     b.title("Innkalling til ansvarsgruppemøte")
     b.para(
-        "Du er invitert til møte i ansvarsgruppen til {{ bruker.navn }}."
+        (
+            "b",
+            "Til {{ bruker.navn }} og ansvarsgruppen"
+            if nb
+            else "Til {{ bruker.navn }} og ansvarsgruppa",
+        ),
+        after=8,
+    )
+    b.para(
+        "Du er invitert til møte i ansvarsgruppen{% if barn %} til {{ bruker.navn }}"
+        "{% else %} din{% endif %}."
         if nb
-        else "Du er invitert til møte i ansvarsgruppa til {{ bruker.navn }}.",
+        else "Du er invitert til møte i ansvarsgruppa{% if barn %} til {{ bruker.navn }}"
+        "{% else %} di{% endif %}.",
         after=8,
     )
     b.fields(
@@ -321,12 +488,38 @@ def innkalling(lang: str) -> Builder:
     b.tag("{%p if tolk %}")
     b.para(
         ("b", "Tolk: "),
-        "Det blir tolk på møtet ({{ tolk }}). Tolken presenterer seg for gruppen når møtet "
-        "begynner."
+        "Det kommer en tolk som tolker mellom norsk og {{ tolk }}. Fordi vi bruker tolk, har vi "
+        "satt av mer tid til møtet. Tolken presenterer seg for gruppen når møtet begynner."
         if nb
-        else "Det kjem tolk på møtet ({{ tolk }}). Tolken presenterer seg for gruppa når møtet "
-        "byrjar.",
+        else "Det kjem ein tolk som tolkar mellom norsk og {{ tolk }}. Fordi vi bruker tolk, har "
+        "vi sett av meir tid til møtet. Tolken presenterer seg for gruppa når møtet byrjar.",
     )
+    b.tag("{%p endif %}")
+    b.tag("{%p if forste_mote %}")
+    b.heading("Det første møtet" if nb else "Det første møtet", 2)
+    first = (
+        [
+            "Dette er det første møtet i ansvarsgruppen. På møtet skjer dette:",
+            "Du blir kjent med {{ koordinatoren }} din, og alle forteller hvem de er.",
+            "Du får vite om retten til individuell plan, og hva en slik plan kan gjøre for deg.",
+            "Du blir spurt om å skrive under på et samtykke, så tjenestene kan snakke sammen "
+            "om deg i ansvarsgruppen. Det er frivillig.",
+            "På siste side står det mer om individuell plan og {{ koordinator_ord }}.",
+        ]
+        if nb
+        else [
+            "Dette er det første møtet i ansvarsgruppa. På møtet skjer dette:",
+            "Du blir kjend med {{ koordinatoren }} din, og alle fortel kven dei er.",
+            "Du får vite om retten til individuell plan, og kva ein slik plan kan gjere for deg.",
+            "Du blir spurd om å skrive under på eit samtykke, så tenestene kan snakke saman "
+            "om deg i ansvarsgruppa. Det er frivillig.",
+            "På siste side står det meir om individuell plan og {{ koordinator_ord }}.",
+        ]
+    )
+    b.para(first[0], keep=True)
+    for text in first[1:-1]:
+        b.bullet(text)
+    b.para(first[-1])
     b.tag("{%p endif %}")
 
     b.heading("Saksliste" if nb else "Sakliste")
@@ -334,17 +527,17 @@ def innkalling(lang: str) -> Builder:
     b.para("{{ loop.index }}. {{ punkt }}", after=2)
     b.tag("{%p endfor %}")
 
-    b.heading("Hvem er invitert" if nb else "Kven er inviterte")
+    b.heading("Hvem er invitert" if nb else "Desse er inviterte")
     b.loop_table(
         [w["navn"], w["rolle"]],
-        "d in deltakere",
+        "d in inviterte",
         [
             "{{ d.navn }}",
             "{{ d.rolle }}{% if not d.fast %} (bare til dette møtet){% endif %}"
             if nb
             else "{{ d.rolle }}{% if not d.fast %} (berre til dette møtet){% endif %}",
         ],
-        [Cm(7.0), Cm(9.4)],
+        [Cm(7.0), Cm(9.5)],
     )
     b.tag("{%p if fastlege %}")
     b.para(
@@ -367,77 +560,200 @@ def innkalling(lang: str) -> Builder:
         "og sei om du kjem."
     )
     b.para(
-        "Kan du ikke komme, er det fint om du sender med det du vil si om sakene."
+        "Kan du ikke komme, send gjerne det du vil si om sakene til {{ koordinatoren }} før møtet."
         if nb
-        else "Kan du ikkje kome, er det fint om du sender med det du vil seie om sakene."
+        else "Kan du ikkje kome, send gjerne det du vil seie om sakene til {{ koordinatoren }} "
+        "før møtet.",
     )
-
-    b.heading(w["koordinator"], 2)
+    # The sign-off stays with the last paragraph it signs: greeting, name and role together.
+    b.para("", after=0, keep=True)
+    b.para("Med vennlig hilsen" if nb else "Med venleg helsing", after=0, keep=True)
+    b.para("{{ koordinator.navn }}", after=0, keep=True)
     b.para(
-        "{{ koordinator.navn }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}"
-        "{% endif %}",
+        "{{ koordinator_ord }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}{% endif %}",
         after=0,
     )
-    b.para(f"{w['telefon'].capitalize()} {{{{ koordinator.telefon }}}}", after=0)
-    b.tag("{%p if koordinator.epost %}")
-    b.para(f"{w['epost'].capitalize()} {{{{ koordinator.epost }}}}", after=0)
+    _contact_block(b)
+
+    b.tag("{%p if forste_mote %}")
+    _information_page(b)
     b.tag("{%p endif %}")
-    b.para("")
-    b.para("Med vennlig hilsen" if nb else "Med venleg helsing", after=0)
-    b.para("{{ koordinator.navn }}", after=0)
-    b.para("koordinator", after=0)
     return b
 
 
+def _information_page(b: Builder) -> None:
+    """Individual plan and coordinator in plain words, from the facts of the leaflet «Til deg
+    som har behov for langvarige og koordinerte tjenester» (seeds/002): what they are, who can
+    get them, what they mean for you, how to complain, whom to ask."""
+    nb = b.lang == "nb"
+    b.heading(
+        "Om individuell plan og {{ koordinator_ord }}"
+        if nb
+        else "Om individuell plan og {{ koordinator_ord }}",
+        new_page=True,
+    )
+    if nb:
+        parts = [
+            ("h", "Hva er en individuell plan?"),
+            (
+                "p",
+                "En individuell plan er din plan. Den sier hva du vil oppnå, hva som skal gjøres, "
+                "hvem som skal gjøre det og når. Planen hjelper tjenestene du får, med å jobbe "
+                "sammen, så hjelpen henger sammen. Er NAV, skolen eller barnevernet med, står det "
+                "de gjør, også i planen.",
+            ),
+            ("h", "Hva gjør en {{ koordinator_ord }}?"),
+            (
+                "p",
+                "{{ koordinatoren|capitalize }} er en av fagpersonene du har kontakt med. "
+                "{{ koordinatoren|capitalize }} har oversikten, passer på at arbeidet med planen "
+                "går framover, og at du og de nærmeste dine er med hele veien. Du kan si hvem du "
+                "ønsker som {{ koordinator_ord }}, og det skal det legges vekt på.",
+            ),
+            ("h", "Hvem kan få det?"),
+            (
+                "p",
+                "Alle som trenger flere helse- og omsorgstjenester over en tid, uansett alder og "
+                "diagnose. Behovet trenger ikke å vare hele livet. Hjelp fra NAV, skole og andre "
+                "regnes med når behovet vurderes.",
+            ),
+            ("h", "Hva betyr det for deg?"),
+            ("b", "Du er med og bestemmer, og planen bygger på dine mål."),
+            ("b", "Du har én {{ koordinator_ord }} som har oversikt over situasjonen din."),
+            ("b", "Du får ikke nødvendigvis flere tjenester, men tjenestene samarbeider."),
+            ("b", "Du bestemmer hvilke opplysninger tjenestene deler med hverandre."),
+            (
+                "p",
+                "Du kan få {{ koordinator_ord }} selv om du sier nei til individuell plan. Du "
+                "eller de nærmeste dine kan også selv be om plan og {{ koordinator_ord }}.",
+            ),
+            ("h", "Hvis du får nei"),
+            (
+                "p",
+                "Mener du at du har rett til individuell plan eller {{ koordinator_ord }}, men får "
+                "nei, kan du klage til Statsforvalteren. Les mer på "
+                "helsenorge.no/rettigheter/individuell-plan.",
+            ),
+            ("h", "Hvem kan du spørre?"),
+            (
+                "p",
+                "Spør {{ koordinatoren }} din, {{ koordinator.navn }}, på telefon "
+                "{{ koordinator.telefon }}, eller {{ kommune.enhet }}{% if kommune.telefon %} på "
+                "telefon {{ kommune.telefon }}{% endif %}.",
+            ),
+        ]
+    else:
+        parts = [
+            ("h", "Kva er ein individuell plan?"),
+            (
+                "p",
+                "Ein individuell plan er planen din. Han seier kva du vil oppnå, kva som skal "
+                "gjerast, kven som skal gjere det og når. Planen hjelper tenestene du får, med å "
+                "arbeide saman, så hjelpa heng saman. Er NAV, skulen eller barnevernet med, står "
+                "det dei gjer, òg i planen.",
+            ),
+            ("h", "Kva gjer ein {{ koordinator_ord }}?"),
+            (
+                "p",
+                "{{ koordinatoren|capitalize }} er ein av fagpersonane du har kontakt med. "
+                "{{ koordinatoren|capitalize }} har oversikta, passar på at arbeidet med planen "
+                "går framover, og at du og dei næraste dine er med heile vegen. Du kan seie kven "
+                "du ønskjer som {{ koordinator_ord }}, og det skal det leggjast vekt på.",
+            ),
+            ("h", "Kven kan få det?"),
+            (
+                "p",
+                "Alle som treng fleire helse- og omsorgstenester over ei tid, same kva alder og "
+                "diagnose. Behovet treng ikkje vare heile livet. Hjelp frå NAV, skule og andre "
+                "blir rekna med når behovet blir vurdert.",
+            ),
+            ("h", "Kva betyr det for deg?"),
+            ("b", "Du er med og bestemmer, og planen byggjer på måla dine."),
+            ("b", "Du har éin {{ koordinator_ord }} som har oversikt over situasjonen din."),
+            ("b", "Du får ikkje nødvendigvis fleire tenester, men tenestene samarbeider."),
+            ("b", "Du bestemmer kva opplysningar tenestene deler med kvarandre."),
+            (
+                "p",
+                "Du kan få {{ koordinator_ord }} sjølv om du seier nei til individuell plan. Du "
+                "eller dei næraste dine kan òg sjølve be om plan og {{ koordinator_ord }}.",
+            ),
+            ("h", "Dersom du får nei"),
+            (
+                "p",
+                "Meiner du at du har rett til individuell plan eller {{ koordinator_ord }}, men "
+                "får nei, kan du klage til Statsforvaltaren. Les meir på "
+                "helsenorge.no/rettigheter/individuell-plan.",
+            ),
+            ("h", "Kven kan du spørje?"),
+            (
+                "p",
+                "Spør {{ koordinatoren }} din, {{ koordinator.navn }}, på telefon "
+                "{{ koordinator.telefon }}, eller {{ kommune.enhet }}{% if kommune.telefon %} på "
+                "telefon {{ kommune.telefon }}{% endif %}.",
+            ),
+        ]
+    for kind, text in parts:
+        if kind == "h":
+            b.heading(text, 2)
+        elif kind == "b":
+            b.bullet(text)
+        else:
+            b.para(text)
+
+
 def referat(lang: str) -> Builder:
-    """The Referatmal of the Selbu routine, field by field."""
+    """The Referatmal of the Selbu routine, in its order and words (issue 9 §5): Navn på
+    bruker, Tid / dato, Sted, Referent; Møtedeltakere (Foresatte/verge, Andre møtedeltakere,
+    Koordinator); the situation and the evaluation of actions; goals; Avtaler; the next
+    meeting. Then whom the minutes go to and when they were written."""
     nb = lang == "nb"
     w = WORDS[lang]
+    not_agreed = w["ikke_avtalt"]
     b = Builder(lang, "Referat fra ansvarsgruppemøte" if nb else "Referat frå ansvarsgruppemøte")
     b.title("Referat fra ansvarsgruppemøte" if nb else "Referat frå ansvarsgruppemøte")
     b.fields(
         [
             ("Navn på bruker" if nb else "Namn på brukar", "{{ bruker.navn }}"),
-            ("Tid / dato", "{{ mote.dag }}, {{ mote.tid }}"),
+            ("Tid / dato", "{{ mote.tid }}, {{ mote.dag }}"),
             (w["sted"], "{{ mote.sted }}"),
             ("Referent", "{{ referent }}"),
+        ]
+    )
+
+    b.heading("Møtedeltakere" if nb else "Møtedeltakarar")
+    b.para(
+        "{{ bruker.navn }} var {% if not bruker_til_stede %}ikke {% endif %}med på møtet."
+        if nb
+        else "{{ bruker.navn }} var {% if not bruker_til_stede %}ikkje {% endif %}med på møtet.",
+        keep=True,
+    )
+    b.fields(
+        [
             (
-                w["koordinator"],
+                "Foresatte/verge (hvis de deltok)" if nb else "Føresette/verje (dersom dei deltok)",
+                "{{ foresatte_tekst }}",
+            ),
+            ("Andre møtedeltakere" if nb else "Andre møtedeltakarar", "{{ deltakere_tekst }}"),
+            (
+                KOORDINATOR,
                 "{{ koordinator.navn }}{% if koordinator.telefon %}, "
                 f"{w['telefon']} {{{{ koordinator.telefon }}}}{{% endif %}}",
             ),
+            ("Tolk", "{{ tolk }}", "tolk"),
         ]
     )
-    b.tag("{%p if tolk %}")
-    b.para(("b", "Tolk: "), "{{ tolk }}")
-    b.tag("{%p endif %}")
-
-    b.heading("Møtedeltakere" if nb else "Møtedeltakarar")
-    b.loop_table(
-        [w["navn"], w["rolle"]],
-        "d in deltakere",
-        ["{{ d.navn }}", "{{ d.rolle }}"],
-        [Cm(7.0), Cm(9.4)],
-    )
-    b.heading(
-        "Foresatte/verge (hvis de deltar)" if nb else "Føresette/verje (dersom dei deltek)", 2
-    )
-    b.tag("{%p for f in foresatte %}")
-    b.para("{{ f.navn }}{% if f.rolle %} ({{ f.rolle }}){% endif %}", after=2)
-    b.tag("{%p else %}")
-    b.para("Ingen foresatte eller verge deltok." if nb else "Ingen føresette eller verje deltok.")
-    b.tag("{%p endfor %}")
 
     b.heading("Brukers stemme" if nb else "Brukaren si stemme")
+    b.tag("{%p if not bruker_til_stede %}")
     b.para(
-        (
-            "i",
-            "Hva {{ bruker.navn }} selv sa og ønsket i møtet."
-            if nb
-            else "Kva {{ bruker.navn }} sjølv sa og ønskte i møtet.",
-        ),
-        after=2,
+        "{{ bruker.navn }} var ikke med på møtet. Dette er det {{ bruker.navn }} har sagt eller "
+        "ønsket, slik det ble fortalt i møtet:"
+        if nb
+        else "{{ bruker.navn }} var ikkje med på møtet. Dette er det {{ bruker.navn }} har sagt "
+        "eller ønskt, slik det vart fortalt i møtet:",
+        keep=True,
     )
+    b.tag("{%p endif %}")
     b.tag("{%p if brukers_stemme %}")
     b.para("{{ brukers_stemme }}")
     b.tag("{%p else %}")
@@ -447,12 +763,21 @@ def referat(lang: str) -> Builder:
     b.heading(
         "Nå-situasjonen: brukers situasjon og evaluering av tiltak"
         if nb
-        else "No-situasjonen: situasjonen til brukaren og evaluering av tiltak"
+        else "Situasjonen no: situasjonen til brukaren og evaluering av tiltak"
     )
     b.tag("{%p if nasituasjon %}")
     b.para("{{ nasituasjon }}")
     b.tag("{%p else %}")
     b.para("Ikke skrevet ned." if nb else "Ikkje skrive ned.")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if evaluering %}")
+    b.heading(
+        "Årlig evaluering: tjenestebehov, tilbud, gruppens arbeid og sammensetning"
+        if nb
+        else "Årleg evaluering: tenestebehov, tilbod, arbeidet og samansetjinga i gruppa"
+    )
+    b.para("{{ evaluering }}")
     b.tag("{%p endif %}")
 
     b.heading("Mål / fokusområder" if nb else "Mål / fokusområde")
@@ -468,43 +793,69 @@ def referat(lang: str) -> Builder:
         ["Nr.", "Tiltak", "Ansvar", "Frist"],
         "t in tiltak",
         ["{{ t.nr }}", "{{ t.tiltak }}", "{{ t.ansvar }}", "{{ t.frist }}"],
-        [Cm(1.3), Cm(8.6), Cm(4.0), Cm(2.5)],
+        [Cm(1.3), Cm(8.7), Cm(4.0), Cm(2.5)],
     )
     b.tag("{%p else %}")
     b.para("Ingen nye tiltak ble avtalt." if nb else "Ingen nye tiltak vart avtalte.")
     b.tag("{%p endif %}")
 
+    b.tag("{%p if avslutning %}")
+    b.heading(
+        "Avslutning av ansvarsgruppen: vurderingene som er gjort"
+        if nb
+        else "Avslutning av ansvarsgruppa: vurderingane som er gjorde"
+    )
+    b.para("{{ avslutning }}")
+    b.tag("{%p endif %}")
+
     b.heading("Planlegging av neste møte/evaluering")
     b.tag("{%p if neste_mote %}")
+
+    def agreed(value: str) -> str:
+        return f"{{% if {value} %}}{{{{ {value} }}}}{{% else %}}{not_agreed}{{% endif %}}"
+
     b.fields(
         [
-            (w["dato"], "{{ neste_mote.dato }}"),
-            (
-                w["tid"],
-                "{% if neste_mote.tid %}{{ neste_mote.tid }}{% else %}"
-                + ("ikke bestemt ennå" if nb else "ikkje bestemt enno")
-                + "{% endif %}",
-            ),
-            (w["sted"], "{{ neste_mote.sted }}"),
-            ("Hvem skal delta" if nb else "Kven skal delta", "{{ neste_mote.deltakere }}"),
-        ]
+            ("Hvem skal delta?" if nb else "Kven skal delta?", agreed("neste_mote.deltakere")),
+            (w["dato"], "{{ neste_mote.dag }}"),
+            ("Fra kl." if nb else "Frå kl.", agreed("neste_mote.fra")),
+            ("Til kl.", agreed("neste_mote.til")),
+            (w["sted"], agreed("neste_mote.sted")),
+        ],
+        together=True,
+    )
+    b.tag("{%p elif avslutning %}")
+    b.para(
+        "Ansvarsgruppen er avsluttet, og det er ikke avtalt flere møter."
+        if nb
+        else "Ansvarsgruppa er avslutta, og det er ikkje avtalt fleire møte."
     )
     b.tag("{%p else %}")
     b.para(
-        "Neste møte er ikke avtalt. Koordinator tar kontakt for å finne en dato."
+        "Neste møte er ikke avtalt. {{ koordinatoren|capitalize }} tar kontakt for å finne en dato."
         if nb
-        else "Neste møte er ikkje avtalt. Koordinatoren tek kontakt for å finne ein dato."
+        else "Neste møte er ikkje avtalt. {{ koordinatoren|capitalize }} tek kontakt for å finne "
+        "ein dato."
     )
     b.tag("{%p endif %}")
-    b.para("")
+
+    b.heading("Referatet sendes til" if nb else "Referatet blir sendt til", 2)
+    b.para("{{ sendes_til }}", keep=True)
+    b.para(
+        "Skrevet {{ skrevet }} av {{ referent }}."
+        if nb
+        else "Skrive {{ skrevet }} av {{ referent }}.",
+        after=8,
+        keep=True,
+    )
     b.para(
         (
             "i",
-            "Referatet sendes til alle faste deltakere i ansvarsgruppen. Har du merknader, si fra "
-            "til koordinator, eller ta dem opp på neste møte."
+            "Har du merknader til referatet, si fra til {{ koordinatoren }}, eller ta dem opp på "
+            "neste møte."
             if nb
-            else "Referatet blir sendt til alle faste deltakarar i ansvarsgruppa. Har du merknader, "
-            "sei frå til koordinatoren, eller ta dei opp på neste møte.",
+            else "Har du merknader til referatet, sei frå til {{ koordinatoren }}, eller ta dei "
+            "opp på neste møte.",
         )
     )
     return b
@@ -514,7 +865,7 @@ def samtykke(lang: str) -> Builder:
     """Informed consent (DOMAIN.md §2; Tolga: which information, who, how used, consequences)."""
     nb = lang == "nb"
     w = WORDS[lang]
-    b = Builder(lang, "Samtykke")
+    b = Builder(lang, "Samtykke til ansvarsgruppe og individuell plan")
     b.title("Samtykke til {{ gjelder_tekst }}")
     b.fields(
         [
@@ -525,12 +876,12 @@ def samtykke(lang: str) -> Builder:
     )
     b.para(
         "Med dette samtykket kan tjenestene nedenfor dele opplysninger om {{ bruker.navn }} med "
-        "hverandre, slik at de kan samarbeide om {{ gjelder_tekst }}. Uten samtykke har de "
-        "taushetsplikt."
+        "hverandre, slik at de kan samarbeide om {{ gjelder_tekst }}. Tjenestene har "
+        "taushetsplikt og kan bare dele opplysninger når du samtykker."
         if nb
         else "Med dette samtykket kan tenestene nedanfor dele opplysningar om {{ bruker.navn }} "
-        "med kvarandre, slik at dei kan samarbeide om {{ gjelder_tekst }}. Utan samtykke har dei "
-        "teieplikt."
+        "med kvarandre, slik at dei kan samarbeide om {{ gjelder_tekst }}. Tenestene har "
+        "teieplikt og kan berre dele opplysningar når du samtykkjer."
     )
     b.heading(
         "Hva opplysningene skal brukes til" if nb else "Kva opplysningane skal brukast til", 2
@@ -567,13 +918,13 @@ def samtykke(lang: str) -> Builder:
     )
     b.tag("{%p endif %}")
 
-    b.heading("Dette bør du vite", 2)
+    b.heading("Dette bør du vite" if nb else "Dette bør du vite", 2)
     rights = (
         [
             "Det er frivillig å samtykke. Sier du nei, får du fortsatt de tjenestene du har rett "
             "til, men det kan bli vanskeligere for tjenestene å samarbeide.",
             "Du kan trekke samtykket tilbake når som helst, muntlig eller skriftlig. Si fra til "
-            "koordinator eller til {{ kommune.enhet }}.",
+            "{{ koordinatoren }} eller til {{ kommune.enhet }}.",
             "Du kan be om at enkelte opplysninger eller mottakere holdes utenfor.",
             "For barn under 16 år samtykker den eller de som har foreldreansvaret. Barnet skal få "
             "si sin mening fra 7 år, og det skal legges stor vekt på hva barnet mener fra 12 år.",
@@ -583,7 +934,7 @@ def samtykke(lang: str) -> Builder:
             "Det er frivillig å samtykkje. Seier du nei, får du framleis dei tenestene du har "
             "rett til, men det kan bli vanskelegare for tenestene å samarbeide.",
             "Du kan trekkje samtykket tilbake når som helst, munnleg eller skriftleg. Sei frå til "
-            "koordinatoren eller til {{ kommune.enhet }}.",
+            "{{ koordinatoren }} eller til {{ kommune.enhet }}.",
             "Du kan be om at einskilde opplysningar eller mottakarar blir haldne utanfor.",
             "For barn under 16 år samtykkjer den eller dei som har foreldreansvaret. Barnet skal "
             "få seie meininga si frå 7 år, og det skal leggjast stor vekt på kva barnet meiner "
@@ -593,27 +944,39 @@ def samtykke(lang: str) -> Builder:
     for text in rights:
         b.bullet(text)
 
+    # The signature block: the statement, the parents' sentence and every signer's lines are
+    # one chain of keep-with-next paragraphs, so they never part over a page break.
     b.heading("Underskrift")
     b.para(
-        "Jeg har lest dette og samtykker." if nb else "Eg har lese dette og samtykkjer.",
+        "{% if flere_underskrivere %}Vi har lest dette og samtykker.{% else %}Jeg har lest "
+        "dette og samtykker.{% endif %}"
+        if nb
+        else "{% if flere_underskrivere %}Vi har lese dette og samtykkjer.{% else %}Eg har lese "
+        "dette og samtykkjer.{% endif %}",
+        keep=True,
     )
-    b.signature(w["sted_dato"])
-    b.signature(
-        w["underskrift"],
-        "{{ underskriver.navn }}{% if not underskriver_er_bruker %}, {{ underskriver.rolle }} "
-        "for {{ bruker.navn }}{% endif %}",
-    )
-    b.tag("{%p if not underskriver_er_bruker %}")
+    b.tag("{%p if foreldreansvar %}", keep=True)
     b.para(
         (
             "i",
             "Har to personer foreldreansvaret sammen, skriver begge under."
             if nb
             else "Har to personar foreldreansvaret saman, skriv begge under.",
-        )
+        ),
+        keep=True,
     )
-    b.signature(w["underskrift"])
-    b.tag("{%p endif %}")
+    b.tag("{%p endif %}", keep=True)
+    b.tag("{%p for s in underskrivere %}", keep=True)
+    b.signature_lines("{{ s.navn }}, {{ s.rolle_tekst }}", last=False)
+    b.tag("{%p endfor %}", keep=True)
+    b.tag("{%p if mangler_forelder %}", keep=True)
+    b.signature_lines(
+        f"{w['navn']}: {LINE}, "
+        + ("den andre med foreldreansvar" if nb else "den andre med foreldreansvar"),
+        last=False,
+    )
+    b.tag("{%p endif %}", keep=True)
+    b.para("", after=0)
     return b
 
 
@@ -626,9 +989,7 @@ def fullmakt(lang: str) -> Builder:
     b.para(
         "Jeg gir herved " if nb else "Eg gir med dette ",
         ("b", "{{ fullmektig.navn }}"),
-        " fullmakt til å føre min sak i forhold til "
-        if nb
-        else " fullmakt til å føre saka mi overfor ",
+        " fullmakt til å føre min sak overfor " if nb else " fullmakt til å føre saka mi overfor ",
         ("b", "{{ gjelder }}"),
         " for perioden {{ fra }} – {{ til }}.",
         after=8,
@@ -636,20 +997,30 @@ def fullmakt(lang: str) -> Builder:
     b.tag("{%p if fullmektig.adresse %}")
     b.para(f"{w['adresse']} til fullmektig: {{{{ fullmektig.adresse }}}}")
     b.tag("{%p endif %}")
+    # From the revocation to the grantor's address: one chain kept on one page.
     b.para(
-        "Jeg kan ved behov gi beskjed om at fullmakten er opphevet."
+        "Jeg kan når som helst trekke fullmakten tilbake."
         if nb
-        else "Eg kan ved behov gi beskjed om at fullmakta er oppheva.",
-        after=12,
+        else "Eg kan når som helst trekkje fullmakta tilbake.",
+        after=6,
+        keep=True,
     )
-    b.para(f"{w['dato']}: {{{{ dato }}}}", after=12)
-    b.signature(w["underskrift"], "{{ fullmaktsgiver.navn }}")
-    b.tag("{%p if fullmaktsgiver.fodselsnummer %}")
-    b.para(f"{w['fnr']}: {{{{ fullmaktsgiver.fodselsnummer }}}}", after=0)
-    b.tag("{%p endif %}")
-    b.tag("{%p if fullmaktsgiver.adresse %}")
-    b.para(f"{w['adresse']}: {{{{ fullmaktsgiver.adresse }}}}", after=0)
-    b.tag("{%p endif %}")
+    b.para("", after=6, keep=True)
+    b.para(f"{w['sted_dato']}: {LINE}, {{{{ dato }}}}", after=14, keep=True)
+    b.para(f"{w['underskrift']}: {LINE}", after=0, keep=True)
+    b.para(
+        "{{ fullmaktsgiver.navn }}, " + ("fullmaktsgiver" if nb else "fullmaktsgivar"),
+        after=6,
+        keep=True,
+        size=10,
+    )
+    b.tag("{%p if fullmaktsgiver.fodselsnummer %}", keep=True)
+    b.para(f"{w['fnr']}: {{{{ fullmaktsgiver.fodselsnummer }}}}", after=0, keep=True)
+    b.tag("{%p endif %}", keep=True)
+    b.tag("{%p if fullmaktsgiver.adresse %}", keep=True)
+    b.para(f"{w['adresse']}: {{{{ fullmaktsgiver.adresse }}}}", after=0, keep=True)
+    b.tag("{%p endif %}", keep=True)
+    b.para("", after=0)
     return b
 
 

@@ -28,6 +28,8 @@ _NAMESPACE = uuid.UUID("5b1f4f3e-7f0e-4b8e-9a53-6d1c3c2f0a42")  # ipdocs' own UU
 # Properties that make a changed event: a change in any of them raises SEQUENCE.
 _COMPARED = ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "ORGANIZER")
 
+# One spelling of the agenda per language, the same as in the invitation: «saksliste» (nb),
+# «sakliste» (nn).
 _WORDS = {
     "nb": {
         "summary": "Ansvarsgruppemøte, sak {case}",
@@ -43,7 +45,7 @@ _WORDS = {
         "summary": "Ansvarsgruppemøte, sak {case}",
         "place": "Stad",
         "interpreter": "Tolk",
-        "agenda": "Saksliste",
+        "agenda": "Sakliste",
         "coordinator": "Koordinator",
         "phone": "telefon",
         "reply": "Gi beskjed til koordinatoren om du ikkje kan kome",

@@ -21,6 +21,13 @@ class Person:
     address: str = ""
     national_id: str | None = None  # fødselsnummer, digits only; only consent/fullmakt print it
     synthetic_id: bool = False  # a test number from the national test data service
+    born: dt.date | None = None  # from `fodt`, or from the fødselsnummer
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Whole years on `day`, or None when the birth date is not known."""
+        if self.born is None:
+            return None
+        return day.year - self.born.year - ((day.month, day.day) < (self.born.month, self.born.day))
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,8 @@ class Invitation(Document):
     agenda: tuple[str, ...]
     sent_on: dt.date
     reply_by: dt.date | None = None
+    guardians: tuple[Participant, ...] = ()  # foresatte/verge, invited first after the person
+    first_meeting: bool = False  # the group's first meeting: consent, leaflet page
 
     @property
     def document_date(self) -> dt.date:
@@ -113,10 +122,38 @@ class Minutes(Document):
     goals: tuple[str, ...] = ()
     actions: tuple[Action, ...] = ()
     next_meeting: NextMeeting | None = None
+    written_on: dt.date | None = None  # the day the minutes were written (None: the day made)
+    person_present: bool = True  # the person was at the meeting
+    send_to: tuple[str, ...] = ()  # empty: the person, guardians and standing members
+    evaluation: str = ""  # the yearly evaluation (needs, services, the group's work, make-up)
+    closing: str = ""  # the assessments when the group is closed
 
     @property
     def document_date(self) -> dt.date:
         return self.meeting.date
+
+    @property
+    def distribution(self) -> tuple[str, ...]:
+        """Whom the minutes go to: `send_to`, or the routine's default (the person, the
+        guardians and the standing members)."""
+        if self.send_to:
+            return self.send_to
+        names = [self.person.name, *(g.name for g in self.guardians)]
+        names += [p.name for p in self.participants if p.regular]
+        return tuple(dict.fromkeys(n for n in names if n))
+
+
+@dataclass(frozen=True)
+class Signer:
+    person: Person
+    role: str  # "mor", "far", "verge", ...
+
+    @property
+    def is_parent(self) -> bool:
+        return self.role.strip().casefold() in PARENT_ROLES
+
+
+PARENT_ROLES = frozenset({"mor", "far", "foresatt", "forelder", "føresett", "foreldre"})
 
 
 @dataclass(frozen=True)
@@ -130,8 +167,11 @@ class Consent(Document):
     valid_from: dt.date
     valid_to: dt.date
     covers_transfer: bool = False  # also covers transfer to a new municipality
-    signer: Person | None = None  # None: the person signs
-    signer_role: str = ""
+    signers: tuple[Signer, ...] = ()  # empty: the person signs
+
+    @property
+    def signed_by_person(self) -> bool:
+        return not self.signers
 
     @property
     def document_date(self) -> dt.date:

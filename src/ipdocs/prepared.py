@@ -24,6 +24,7 @@ section, which a compiled template cannot repeat).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import io
 import re
@@ -139,7 +140,8 @@ class PreparedTemplate:
         changed = {self._document_member, self._core_member} | {p.member for p in self._parts}
         self._zip = _ZipTemplate(saved.getvalue(), changed)
 
-    def render(self, context: dict) -> bytes:
+    def render(self, context: dict, *, made_at: dt.datetime | None = None) -> bytes:
+        """The document's bytes; `made_at` becomes its created and modified times."""
         tpl = self._tpl
         tpl.docx_ids_index = 1000  # render_init: docPr ids restart for every document
         body = self._finish(self._body.render(context))
@@ -152,7 +154,7 @@ class PreparedTemplate:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
             # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises it.
             rendered[part.member] = serialize_part_xml(parse_xml(xml))
-        rendered[self._core_member] = self._core(context)
+        rendered[self._core_member] = self._core(context, made_at)
         return self._zip.build(rendered)
 
     def _finish(self, xml: str) -> str:
@@ -165,10 +167,18 @@ class PreparedTemplate:
             return xml  # resolve_listing only rewrites these characters in text: a no-op here
         return self._tpl.resolve_listing(xml)
 
-    def _core(self, context: dict) -> bytes:
+    def _core(self, context: dict, made_at: dt.datetime | None) -> bytes:
         values = tuple(
             p if isinstance(p, str) else p.render(context) for p in self._properties.values()
         )
+        if made_at is not None:  # a new time for every document: not worth caching
+            part = CorePropertiesPart(
+                PackURI("/" + self._core_member), "", parse_xml(self._core_blob), None
+            )
+            for name, value in zip(PROPERTIES, values, strict=True):
+                setattr(part.core_properties, name, value)
+            set_times(part.core_properties, made_at)
+            return part.blob
         blob = self._core_cache.get(values)
         if blob is None:
             part = CorePropertiesPart(
@@ -183,6 +193,13 @@ class PreparedTemplate:
             if len(self._core_cache) < 64:
                 self._core_cache[values] = blob
         return blob
+
+
+def set_times(properties, made_at: dt.datetime) -> None:
+    """Created and modified: when the document was made (not the template's own dates)."""
+    stamp = made_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    properties.created = stamp
+    properties.modified = stamp
 
 
 def _split_paragraphs(xml: str) -> str:

@@ -10,6 +10,7 @@ unknown field fails with the template and tag named, never a silent blank).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import re
 import zipfile
@@ -36,7 +37,7 @@ from .model import (
     Person,
     PowerOfAttorney,
 )
-from .prepared import NotPreparable, PreparedTemplate, needs_plain_docxtpl
+from .prepared import NotPreparable, PreparedTemplate, needs_plain_docxtpl, set_times
 from .settings import Settings
 
 
@@ -53,9 +54,14 @@ def output_name(document: Document, suffix: str = ".docx") -> str:
     return f"{document.document_date.isoformat()}_{document.kind}{suffix}"
 
 
-def render_document(document: Document, settings: Settings) -> bytes:
+def render_document(
+    document: Document, settings: Settings, *, made_at: dt.datetime | None = None
+) -> bytes:
+    """The filled Word document; its created and modified times are `made_at` (now)."""
     path = settings.template_path(document.kind, document.language)
-    return load_template(path).render(context(document, settings))
+    return load_template(path).render(
+        context(document, settings), made_at=made_at or dt.datetime.now(dt.UTC)
+    )
 
 
 class DocumentTemplate:
@@ -75,12 +81,12 @@ class DocumentTemplate:
             ) from None
         self._compiled: PreparedTemplate | None | object = _UNPREPARED
 
-    def render(self, context: dict) -> bytes:
+    def render(self, context: dict, *, made_at: dt.datetime | None = None) -> bytes:
         with self._template_errors():
             prepared = self.prepare()
             if prepared is not None and not needs_plain_docxtpl(context):
-                return prepared.render(context)
-            return self._render_plain(context)
+                return prepared.render(context, made_at=made_at)
+            return self._render_plain(context, made_at)
 
     def prepare(self) -> PreparedTemplate | None:
         """The compiled-once template (prepared.py), or None when only docxtpl can render it.
@@ -96,9 +102,11 @@ class DocumentTemplate:
                     self._compiled = None
         return cast("PreparedTemplate | None", self._compiled)
 
-    def _render_plain(self, context: dict) -> bytes:
+    def _render_plain(self, context: dict, made_at: dt.datetime | None = None) -> bytes:
         template = DocxTemplate(io.BytesIO(self.data))
         template.render(context, jinja_env=jinja_env())
+        if made_at is not None:
+            set_times(template.docx.core_properties, made_at)
         out = io.BytesIO()
         template.save(out)
         return out.getvalue()
@@ -166,6 +174,8 @@ def _undefined_message(path: Path, exc: jinja2.UndefinedError) -> str:
 
 def context(document: Document, settings: Settings) -> dict:
     m = settings.municipality
+    lang = document.language
+    word = m.coordinator_word or "koordinator"
     base = {
         "kommune": {
             "navn": m.name,
@@ -173,20 +183,31 @@ def context(document: Document, settings: Settings) -> dict:
             "telefon": m.phone,
             "epost": m.email,
             "adresse": m.address,
+            "kontaktperson": m.contact_person,
+            "kontakt_telefon": m.contact_phone or m.phone,
+            "kontakt_epost": m.contact_email or m.email,
         },
         "sak": document.case,
         "referanse": reference(document),
         "dato": language.date(document.document_date),
         "laget": language.date(settings.today),
+        "koordinator_ord": word,
+        "koordinatoren": language.definite(word),
     }
-    return base | _BUILDERS[type(document)](document, document.language)
+    return base | _BUILDERS[type(document)](document, lang, settings)
 
 
 def _person(person: Person | None, *, with_id: bool = False) -> dict:
     if person is None:
-        return {"navn": "", "adresse": "", "fodselsnummer": ""}
+        return {"navn": "", "adresse": "", "adresse_linjer": "", "fodselsnummer": ""}
     national_id = fnr.display(person.national_id) if (with_id and person.national_id) else ""
-    return {"navn": person.name, "adresse": person.address, "fodselsnummer": national_id}
+    return {
+        "navn": person.name,
+        "adresse": person.address,
+        # «Storgata 1, 7580 Selbu» as an envelope shows it: one line per part.
+        "adresse_linjer": "\n".join(p.strip() for p in person.address.split(",") if p.strip()),
+        "fodselsnummer": national_id,
+    }
 
 
 def _coordinator(c: Coordinator) -> dict:
@@ -208,21 +229,43 @@ def _participants(people: tuple[Participant, ...]) -> list[dict]:
     return [{"navn": p.name, "rolle": p.role, "fast": p.regular} for p in people]
 
 
-def _invitation(doc: Invitation, lang: str) -> dict:
+def _is_child(person: Person, day) -> bool:
+    age = person.age_on(day)
+    return age is not None and age < ADULT_AGE
+
+
+def _invitation(doc: Invitation, lang: str, settings: Settings) -> dict:
+    child = _is_child(doc.person, doc.meeting.date)
+    # A child's letter goes to the guardians; everyone else's to the person.
+    recipients = [g.name for g in doc.guardians] if (child and doc.guardians) else []
+    person_role = "bruker" if lang == "nb" else "brukar"
+    invited = [{"navn": doc.person.name, "rolle": person_role, "fast": True}]
+    invited += _participants(doc.guardians) + _participants(doc.participants)
     return {
         "bruker": _person(doc.person),
+        "mottaker": "\n".join(recipients) if recipients else doc.person.name,
+        "barn": child,
         "koordinator": _coordinator(doc.coordinator),
         "mote": _meeting(doc.meeting, lang),
         "tolk": doc.meeting.interpreter or "",
         "deltakere": _participants(doc.participants),
+        "foresatte": _participants(doc.guardians),
+        "inviterte": invited,
         "fastlege": any(p.is_gp for p in doc.participants),
         "saksliste": list(doc.agenda),
-        "svarfrist": language.date(doc.reply_by) if doc.reply_by else "",
-        "sendt": language.date(doc.sent_on),
+        "svarfrist": language.letter_date(doc.reply_by, lang) if doc.reply_by else "",
+        "sendt": language.letter_date(doc.sent_on, lang),
+        "forste_mote": doc.first_meeting,
     }
 
 
-def _minutes(doc: Minutes, lang: str) -> dict:
+def _named(people: tuple[Participant, ...], lang: str) -> str:
+    """«Per Olsen (Fastlege)» per line; «ingen» when nobody."""
+    lines = [f"{p.name} ({p.role})" if p.role else p.name for p in people]
+    return "\n".join(lines) if lines else ("ingen" if lang == "nb" else "ingen")
+
+
+def _minutes(doc: Minutes, lang: str, settings: Settings) -> dict:
     next_meeting = None
     if doc.next_meeting is not None:
         n = doc.next_meeting
@@ -237,12 +280,15 @@ def _minutes(doc: Minutes, lang: str) -> dict:
         }
     return {
         "bruker": _person(doc.person),
+        "bruker_til_stede": doc.person_present,
         "koordinator": _coordinator(doc.coordinator),
         "referent": doc.minute_taker,
         "mote": _meeting(doc.meeting, lang),
         "tolk": doc.meeting.interpreter or "",
         "deltakere": _participants(doc.participants),
+        "deltakere_tekst": _named(doc.participants, lang),
         "foresatte": [{"navn": g.name, "rolle": g.role} for g in doc.guardians],
+        "foresatte_tekst": _named(doc.guardians, lang),
         "nasituasjon": doc.situation,
         "brukers_stemme": doc.user_voice,
         "mal": list(doc.goals),
@@ -251,40 +297,69 @@ def _minutes(doc: Minutes, lang: str) -> dict:
             for i, a in enumerate(doc.actions, start=1)
         ],
         "neste_mote": next_meeting,
+        "evaluering": doc.evaluation,
+        "avslutning": doc.closing,
+        "sendes_til": language.join(doc.distribution, lang),
+        "skrevet": language.letter_date(doc.written_on or settings.today, lang),
     }
 
 
-def _consent(doc: Consent, lang: str) -> dict:
-    signer = doc.signer
+# How a signer's role reads after the name: «mor til Emma», «verge for Kari».
+_ROLE_PREPOSITION = {"verge": "for", "verje": "for", "fullmektig": "for"}
+
+
+def _consent(doc: Consent, lang: str, settings: Settings) -> dict:
+    person = doc.person
+    child = person.born is None or _is_child(person, doc.valid_from)
+    if doc.signers:
+        signers = [
+            {
+                "navn": s.person.name,
+                "rolle": s.role,
+                "rolle_tekst": f"{s.role} {_ROLE_PREPOSITION.get(s.role.casefold(), 'til')} "
+                f"{person.name}",
+                "er_bruker": False,
+            }
+            for s in doc.signers
+        ]
+    else:
+        role = "bruker" if lang == "nb" else "brukar"
+        signers = [{"navn": person.name, "rolle": role, "rolle_tekst": role, "er_bruker": True}]
+    parents = [s for s in doc.signers if s.is_parent]
     return {
-        "bruker": _person(doc.person, with_id=True),
+        "bruker": _person(person, with_id=True),
         "gjelder": list(doc.covers),
         "gjelder_tekst": language.join(doc.covers, lang),
         "opplysninger": doc.information,
         "mottakere": list(doc.recipients),
         "formal": doc.purpose,
-        "gyldig_fra": language.date(doc.valid_from),
-        "gyldig_til": language.date(doc.valid_to),
+        "gyldig_fra": language.letter_date(doc.valid_from, lang),
+        "gyldig_til": language.letter_date(doc.valid_to, lang),
         "overforing": doc.covers_transfer,
-        "underskriver": {
-            "navn": signer.name if signer else doc.person.name,
-            "rolle": doc.signer_role,
-        },
-        "underskriver_er_bruker": signer is None,
+        "underskrivere": signers,
+        "underskriver": signers[0],
+        "underskriver_er_bruker": doc.signed_by_person,
+        "flere_underskrivere": len(signers) > 1,
+        # The shared-parental-responsibility sentence, only for a parent signing for a child.
+        "foreldreansvar": bool(parents) and child,
+        "mangler_forelder": len(parents) == 1 and len(doc.signers) == 1 and child,
     }
 
 
-def _power_of_attorney(doc: PowerOfAttorney, lang: str) -> dict:
+def _power_of_attorney(doc: PowerOfAttorney, lang: str, settings: Settings) -> dict:
     return {
         "fullmaktsgiver": _person(doc.grantor, with_id=True),
         "fullmektig": _person(doc.agent),
         "gjelder": doc.scope,
-        "fra": language.date(doc.valid_from),
-        "til": language.date(doc.valid_to),
+        "fra": language.letter_date(doc.valid_from, lang),
+        "til": language.letter_date(doc.valid_to, lang),
+        "dato": language.letter_date(doc.signed_on, lang),
     }
 
 
-_BUILDERS: dict[type[Document], Callable[[Any, str], dict[str, Any]]] = {
+ADULT_AGE = 18  # parental responsibility ends at 18 (DOMAIN.md §2)
+
+_BUILDERS: dict[type[Document], Callable[[Any, str, Settings], dict[str, Any]]] = {
     Invitation: _invitation,
     Minutes: _minutes,
     Consent: _consent,

@@ -48,6 +48,13 @@ class Municipality:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # The contact person at the coordinating unit, for the invitation's contact block (the
+    # Risør leaflet lists name, phone and e-mail); phone and e-mail default to the unit's.
+    contact_person: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    # The municipality's own word for the coordinator (Risør: «stafettholder»).
+    coordinator_word: str = "koordinator"
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,10 @@ def _from_toml(path: Path) -> dict:
             phone=str(kommune.get("telefon", "")),
             email=str(kommune.get("epost", "")),
             address=str(kommune.get("adresse", "")),
+            contact_person=str(kommune.get("kontaktperson", "")),
+            contact_phone=str(kommune.get("kontakt_telefon", "")),
+            contact_email=str(kommune.get("kontakt_epost", "")),
+            coordinator_word=_word(path, kommune.get("koordinator_ord", "koordinator")),
         )
     }
     lang = str(kommune.get("sprak", kommune.get("språk", "nb"))).strip() or "nb"
@@ -126,6 +137,17 @@ def _from_toml(path: Path) -> dict:
             if name in output:
                 values[key] = _flag(path, name, output[name])
     return values
+
+
+def _word(path: Path, value: object) -> str:
+    """The coordinator's word: one lower-case word («stafettholder»), printed in every document."""
+    word = str(value).strip()
+    if not word or not all(part.isalpha() for part in word.split("-")) or " " in word:
+        raise ConfigError(
+            f"{path}: «koordinator_ord» må være ett ord, for eksempel "
+            f'koordinator_ord = "stafettholder" (ikke «{value}»).'
+        )
+    return word.lower()
 
 
 def _seconds(path: Path, name: str, value: object) -> float:

@@ -31,6 +31,7 @@ from ..model import (
     Participant,
     Person,
     PowerOfAttorney,
+    Signer,
 )
 from . import values
 from .fields import MISSING, Ctx, Obj, Path_, Source, as_text, describe, is_text, normalise_key
@@ -326,11 +327,10 @@ def _minutes(top: Obj, common: dict[str, Any]) -> Minutes | None:
 
 def _consent(top: Obj, common: dict[str, Any]) -> Consent | None:
     person = _person(top.obj("bruker", PERSON))
-    signer, signer_role = None, ""
+    signers: list[Signer] = []
     if top.has("underskriver"):
         obj = top.obj("underskriver", SIGNER)
-        signer = _person(obj)
-        signer_role = obj.text("rolle", required=True)
+        signers.append(Signer(_person(obj), obj.text("rolle", required=True)))
     valid_from, valid_to = top.date("gyldig_fra"), top.date("gyldig_til")
     if valid_from and valid_to and valid_to <= valid_from:
         top.ctx.fail(
@@ -349,8 +349,7 @@ def _consent(top: Obj, common: dict[str, Any]) -> Consent | None:
         return None
     return Consent(
         person=person,
-        signer=signer,
-        signer_role=signer_role,
+        signers=tuple(signers),
         valid_from=valid_from,
         valid_to=valid_to,
         **common,
