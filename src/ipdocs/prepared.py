@@ -200,6 +200,7 @@ def set_times(properties, made_at: dt.datetime) -> None:
     stamp = made_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     properties.created = stamp
     properties.modified = stamp
+    properties.last_modified_by = properties.author
 
 
 def _split_paragraphs(xml: str) -> str:
