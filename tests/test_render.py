@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
+import datetime as dt
 import zipfile
 
 import pytest
-from conftest import DATA, TODAY, docx_text, require_program
+from conftest import DATA, TODAY, docx_text
 from docx import Document as WordDocument
 
 from ipdocs import pipeline, readers, render
@@ -220,22 +220,8 @@ def test_a_broken_template_file(tmp_path):
         render.DocumentTemplate(path)
 
 
-@pytest.mark.parametrize("language", ["nb", "nn"])
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_template_converts_to_pdf_with_libreoffice(tmp_path, settings, kind, language):
-    require_program("soffice")
-    require_program("pdftotext")
-    from ipdocs._exec.soffice import convert_to_pdf
-
-    docx = tmp_path / f"{kind}.docx"
-    docx.write_bytes(render.render_document(document(kind, language=language), settings))
-    made, failed = convert_to_pdf([docx])
-    assert failed == {}
-    text = subprocess.run(
-        ["pdftotext", str(made[docx]), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "IP-2026-0042" in text
-    assert "Kari Nordmann" in text or "Peder Berg" in text
+# Converting to PDF with LibreOffice: tests/test_render_pages.py does every document in one
+# batch and reads the pages.
 
 
 def test_preparing_a_template_with_a_tag_left_open_names_it_in_norwegian(tmp_path):
@@ -260,3 +246,106 @@ def test_a_template_whose_word_content_is_cut_short(tmp_path, settings):
             target.writestr(info, data)
     with pytest.raises(TemplateError, match="Malen skadet.docx er skadet"):
         render.DocumentTemplate(broken).render(render.context(document("innkalling"), settings))
+
+
+# --- issue 9: letters, signers, the municipality's words --------------------------------------
+
+
+def test_the_coordinators_word_comes_from_the_settings_into_every_document(tmp_path, settings):
+    risor = dataclasses.replace(
+        settings,
+        municipality=dataclasses.replace(settings.municipality, coordinator_word="stafettholder"),
+    )
+    for kind in KINDS[:3]:
+        for lang in ("nb", "nn"):
+            doc = document(kind, language=lang)
+            if kind == "referat":  # the example's first action is the coordinator's
+                doc = dataclasses.replace(
+                    doc, actions=tuple(dataclasses.replace(a, owner="NAV") for a in doc.actions)
+                )
+            text = rendered_text(tmp_path, doc, risor)
+            assert "stafettholder" in text.casefold(), (kind, lang)
+            assert "koordinator" not in text.casefold().replace("koordineringskontoret", ""), (
+                kind,
+                lang,
+            )
+
+
+def test_consent_signers_read_mor_til_and_verge_for(tmp_path, settings):
+    from ipdocs.model import Person, Signer
+
+    consent = document("samtykke")
+    text = rendered_text(tmp_path, consent, settings)
+    assert "Anne Nordmann, verge for Kari Nordmann" in text
+    assert "foreldreansvaret sammen" not in text  # an adult with a verge
+    parents = dataclasses.replace(
+        consent,
+        signers=(Signer(Person("Fadumo Hassan"), "mor"), Signer(Person("Ali Hassan"), "far")),
+    )
+    text = rendered_text(tmp_path, parents, settings)
+    assert "Fadumo Hassan, mor til Kari Nordmann" in text and "Ali Hassan, far til" in text
+    assert "Har to personer foreldreansvaret sammen, skriver begge under." in text
+    assert "Vi har lest dette og samtykker." in text
+    assert text.count("Sted og dato:") == 2
+    one = dataclasses.replace(parents, signers=parents.signers[:1])
+    text = rendered_text(tmp_path, one, settings)
+    assert text.count("Sted og dato:") == 2 and "den andre med foreldreansvar" in text
+    adult = dataclasses.replace(
+        one, person=dataclasses.replace(consent.person, born=dt.date(1965, 7, 15))
+    )
+    text = rendered_text(tmp_path, adult, settings)  # a mother signing for an adult daughter
+    assert "foreldreansvar" not in text.split("Underskrift")[-1]
+    self_signed = rendered_text(tmp_path, dataclasses.replace(consent, signers=()), settings)
+    assert "Jeg har lest dette og samtykker." in self_signed
+    assert "Kari Nordmann, bruker" in self_signed
+
+
+def test_minutes_wording_of_the_referatmal(tmp_path, settings):
+    doc = document("referat")
+    text = rendered_text(tmp_path, doc, settings)
+    assert "Foresatte/verge (hvis de deltok)" in text and "hvis de deltar" not in text
+    assert "Kari Nordmann var med på møtet." in text
+    assert "Kari Nordmann, Anne Nordmann, Per Olsen og Line Berg" in text  # sendes til
+    assert "Skrevet 24. november 2026 av Line Berg." in text  # default: the day it is made
+    absent = dataclasses.replace(doc, person_present=False, send_to=("Kari Nordmann",))
+    text = rendered_text(tmp_path, absent, settings)
+    assert "Kari Nordmann var ikke med på møtet." in text
+    assert "Kari Nordmann var ikke med. Dette er det Kari Nordmann har sagt" in text
+    closing = dataclasses.replace(
+        doc, next_meeting=None, closing="Kari ønsker ikke lenger ansvarsgruppe."
+    )
+    text = rendered_text(tmp_path, closing, settings)
+    assert "Avslutning av ansvarsgruppen" in text and "ikke avtalt flere møter" in text
+    assert "Årlig evaluering" not in text
+    partly = dataclasses.replace(
+        doc, next_meeting=dataclasses.replace(doc.next_meeting, starts_at=None, ends_at=None)
+    )
+    text = rendered_text(tmp_path, partly, settings)
+    assert "Fra kl. | ikke avtalt" in text and "Til kl. | ikke avtalt" in text
+    nn = rendered_text(tmp_path, dataclasses.replace(doc, language="nn"), settings)
+    assert "Situasjonen no" in nn and "Føresette/verje (dersom dei deltok)" in nn
+
+
+def test_invitation_wording_fixes(tmp_path, settings):
+    nb = rendered_text(tmp_path, document("innkalling"), settings)
+    assert "Det kommer en tolk som tolker mellom norsk og arabisk" in nb
+    assert "satt av mer tid til møtet" in nb
+    assert "send gjerne det du vil si om sakene til koordinatoren før møtet" in nb
+    assert "Vår ref.: IP-2026-0042" in nb and "Dato: 23. november 2026" in nb
+    assert "Til Kari Nordmann og ansvarsgruppen" in nb
+    assert "Storgata 1\n7580 Selbu" in nb
+    nn = rendered_text(tmp_path, document("innkalling", language="nn"), settings)
+    assert "Desse er inviterte" in nn and "Kven er inviterte" not in nn
+    assert "Sakliste" in nn and "Saksliste" not in nn
+    assert "Det kjem ein tolk som tolkar mellom norsk og arabisk" in nn
+
+
+def test_consent_and_fullmakt_wording_fixes(tmp_path, settings):
+    consent = rendered_text(tmp_path, document("samtykke"), settings)
+    assert "Tjenestene har taushetsplikt og kan bare dele opplysninger når du samtykker." in (
+        consent.replace("\n", " ")
+    )
+    assert "Uten samtykke" not in consent
+    fullmakt = rendered_text(tmp_path, document("fullmakt"), settings)
+    assert "overfor NAV trygd" in fullmakt and "i forhold til" not in fullmakt
+    assert "Jeg kan når som helst trekke fullmakten tilbake." in fullmakt

@@ -116,3 +116,26 @@ def test_no_warning_counts_zero_or_negative_days():
         assert not re.search(r"(-\d+|\b0|\b1) dager", text), text
         assert ("Innkallingen sendes" in text) == (0 <= offset < 7)
         assert ("før i dag. Sjekk datoen." in text) == (offset < 0)
+
+
+def test_a_child_under_16_signing_her_own_consent_is_a_warning_naming_who_signs():
+    consent = doc("samtykke")  # signed by a verge
+    assert texts(consent) == ""
+    child = dataclasses.replace(
+        consent.person, born=dt.date(2019, 5, 14), national_id=None, synthetic_id=False
+    )
+    alone = dataclasses.replace(consent, person=child, signers=())
+    text = texts(alone)
+    assert "Kari Nordmann er 7 år" in text and "foreldreansvaret skal skrive under" in text
+    assert "«underskrivere»" in text and "rolle: mor" in text
+    sixteen = dataclasses.replace(child, born=dt.date(2010, 12, 3))  # 16 on gyldig_fra
+    assert texts(dataclasses.replace(alone, person=sixteen)) == ""
+    unknown = dataclasses.replace(child, born=None)
+    assert texts(dataclasses.replace(alone, person=unknown)) == ""
+
+
+def test_a_closed_group_needs_no_next_meeting():
+    minutes = dataclasses.replace(doc("referat"), next_meeting=None)
+    assert "Neste møte er ikke avtalt" in texts(minutes)
+    closed = dataclasses.replace(minutes, closing="Kari ønsker ikke lenger ansvarsgruppe.")
+    assert "Neste møte" not in texts(closed)

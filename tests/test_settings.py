@@ -39,6 +39,8 @@ def test_folders_are_relative_to_the_settings_file_and_numbers_may_have_a_comma(
         ("overvaking", "intervall = 0", "«intervall» må være et antall sekunder"),
         ("utdata", 'pdf = "kanskje"', "«pdf» må være true eller false"),
         ("kommune", 'sprak = "en"', "«sprak» må være nb eller nn"),
+        ("kommune", 'koordinator_ord = "stafett holder"', "«koordinator_ord» må være ett ord"),
+        ("kommune", 'koordinator_ord = ""', "«koordinator_ord» må være ett ord"),
     ],
 )
 def test_a_wrong_value_is_named(tmp_path, section, line, named):
@@ -53,3 +55,20 @@ def test_the_cli_says_which_setting_is_wrong_without_a_traceback(tmp_path):
     assert result.returncode == ExitCode.usage
     assert "ipdocs.toml" in result.stderr and "«ventetid»" in result.stderr
     assert "Traceback" not in result.stderr and "Noe gikk galt" not in result.stderr
+
+
+def test_the_municipalitys_word_for_the_coordinator_and_its_contact_person(tmp_path):
+    path = toml(
+        tmp_path,
+        '[kommune]\nnavn = "Risør kommune"\nkoordinator_ord = "Stafettholder"\n'
+        'kontaktperson = "Elin Evensen"\nkontakt_telefon = "918 30 135"\n',
+    )
+    municipality = Settings.load(path).municipality
+    assert municipality.coordinator_word == "stafettholder"
+    assert (municipality.contact_person, municipality.contact_phone) == (
+        "Elin Evensen",
+        "918 30 135",
+    )
+    assert Settings.load(toml(tmp_path, "[kommune]\n")).municipality.coordinator_word == (
+        "koordinator"
+    )

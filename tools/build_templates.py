@@ -19,6 +19,7 @@ split across pages, header rows repeat, and the next-meeting table keeps togethe
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class Builder:
         self.lang = lang
         self.w = WORDS[lang]
         self.doc = Document()
+        self._target = self.doc  # where paragraphs go: the body, or a cell (`kept_together`)
         self._styles()
         section = self.doc.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
@@ -190,10 +192,10 @@ class Builder:
     # --- content ----------------------------------------------------------------------
 
     def title(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="Title")
+        self._target.add_paragraph(text, style="Title")
 
     def heading(self, text: str, level: int = 1, *, new_page: bool = False):
-        p = self.doc.add_paragraph(text, style=f"Heading {level}")
+        p = self._target.add_paragraph(text, style=f"Heading {level}")
         if new_page:
             p.paragraph_format.page_break_before = True
         return p
@@ -208,7 +210,7 @@ class Builder:
     ):
         """A paragraph of runs; ("b", text) is bold, ("i", text) italic. `keep`: keep with the
         next paragraph (on the same page)."""
-        p = self.doc.add_paragraph(style=style)
+        p = self._target.add_paragraph(style=style)
         p.paragraph_format.space_after = Pt(after)
         if keep:
             p.paragraph_format.keep_with_next = True
@@ -223,7 +225,7 @@ class Builder:
 
     def tag(self, text: str, *, keep: bool = False) -> None:
         """A paragraph holding only a `{%p %}` tag (docxtpl removes the paragraph)."""
-        p = self.doc.add_paragraph(text)
+        p = self._target.add_paragraph(text)
         if keep:
             p.paragraph_format.keep_with_next = True
 
@@ -284,13 +286,38 @@ class Builder:
         Every paragraph but the very last of a signature block is kept with the next, so the
         statement above and all the lines stay on one page."""
         w = self.w
-        self.para("", after=6, keep=True)
-        self.para(f"{w['sted_dato']}: {LINE}", after=14, keep=True)
+        place = self.para(f"{w['sted_dato']}: {LINE}", after=14, keep=True)
+        place.paragraph_format.space_before = Pt(18)
         self.para(f"{w['underskrift']}: {LINE}", after=0, keep=True)
         self.para(name, after=8, keep=not last, size=10)
 
+    @contextlib.contextmanager
+    def kept_together(self):
+        """Everything written inside goes into one table row that cannot split across pages
+        (borderless, full width): the surest way to keep a signature block with the statement
+        it signs in both Word and LibreOffice, whatever page the text above ends on."""
+        table = self.doc.add_table(rows=1, cols=1)
+        _no_borders(table)
+        _no_split(table.rows[0])
+        cell = table.rows[0].cells[0]
+        first = cell.paragraphs[0]
+        self._target = cell
+        try:
+            yield
+        finally:
+            self._target = self.doc
+        first._p.getparent().remove(first._p)
+        _widths(table, [Cm(16.5)])
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        table._tbl.tblPr.append(margins)
+
     def _space(self) -> None:
-        p = self.doc.add_paragraph()
+        p = self._target.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
 
     def save(self, path: Path) -> None:
@@ -559,20 +586,24 @@ def innkalling(lang: str) -> Builder:
         "{{ koordinator.telefon }}{% if svarfrist %} innan {{ svarfrist }}{% endif %}, "
         "og sei om du kjem."
     )
-    b.para(
-        "Kan du ikke komme, send gjerne det du vil si om sakene til {{ koordinatoren }} før møtet."
-        if nb
-        else "Kan du ikkje kome, send gjerne det du vil seie om sakene til {{ koordinatoren }} "
-        "før møtet.",
-    )
-    # The sign-off stays with the last paragraph it signs: greeting, name and role together.
-    b.para("", after=0, keep=True)
-    b.para("Med vennlig hilsen" if nb else "Med venleg helsing", after=0, keep=True)
-    b.para("{{ koordinator.navn }}", after=0, keep=True)
-    b.para(
-        "{{ koordinator_ord }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}{% endif %}",
-        after=0,
-    )
+    # The last paragraph and the sign-off (greeting, name, role) in one row that cannot split.
+    with b.kept_together():
+        b.para(
+            "Kan du ikke komme, send gjerne det du vil si om sakene til {{ koordinatoren }} før "
+            "møtet."
+            if nb
+            else "Kan du ikkje kome, send gjerne det du vil seie om sakene til "
+            "{{ koordinatoren }} før møtet.",
+            keep=True,
+        )
+        b.para("", after=0, keep=True)
+        b.para("Med vennlig hilsen" if nb else "Med venleg helsing", after=0, keep=True)
+        b.para("{{ koordinator.navn }}", after=0, keep=True)
+        b.para(
+            "{{ koordinator_ord }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}"
+            "{% endif %}",
+            after=0,
+        )
     _contact_block(b)
 
     b.tag("{%p if forste_mote %}")
@@ -746,11 +777,11 @@ def referat(lang: str) -> Builder:
     b.heading("Brukers stemme" if nb else "Brukaren si stemme")
     b.tag("{%p if not bruker_til_stede %}")
     b.para(
-        "{{ bruker.navn }} var ikke med på møtet. Dette er det {{ bruker.navn }} har sagt eller "
-        "ønsket, slik det ble fortalt i møtet:"
+        "{{ bruker.navn }} var ikke med. Dette er det {{ bruker.navn }} har sagt eller ønsket, "
+        "slik det ble fortalt i møtet:"
         if nb
-        else "{{ bruker.navn }} var ikkje med på møtet. Dette er det {{ bruker.navn }} har sagt "
-        "eller ønskt, slik det vart fortalt i møtet:",
+        else "{{ bruker.navn }} var ikkje med. Dette er det {{ bruker.navn }} har sagt eller "
+        "ønskt, slik det vart fortalt i møtet:",
         keep=True,
     )
     b.tag("{%p endif %}")
@@ -945,38 +976,35 @@ def samtykke(lang: str) -> Builder:
         b.bullet(text)
 
     # The signature block: the statement, the parents' sentence and every signer's lines are
-    # one chain of keep-with-next paragraphs, so they never part over a page break.
-    b.heading("Underskrift")
-    b.para(
-        "{% if flere_underskrivere %}Vi har lest dette og samtykker.{% else %}Jeg har lest "
-        "dette og samtykker.{% endif %}"
-        if nb
-        else "{% if flere_underskrivere %}Vi har lese dette og samtykkjer.{% else %}Eg har lese "
-        "dette og samtykkjer.{% endif %}",
-        keep=True,
-    )
-    b.tag("{%p if foreldreansvar %}", keep=True)
-    b.para(
-        (
-            "i",
-            "Har to personer foreldreansvaret sammen, skriver begge under."
+    # one table row that cannot split, so they never part over a page break.
+    with b.kept_together():
+        b.heading("Underskrift")
+        b.para(
+            "{% if flere_underskrivere %}Vi har lest dette og samtykker.{% else %}Jeg har lest "
+            "dette og samtykker.{% endif %}"
             if nb
-            else "Har to personar foreldreansvaret saman, skriv begge under.",
-        ),
-        keep=True,
-    )
-    b.tag("{%p endif %}", keep=True)
-    b.tag("{%p for s in underskrivere %}", keep=True)
-    b.signature_lines("{{ s.navn }}, {{ s.rolle_tekst }}", last=False)
-    b.tag("{%p endfor %}", keep=True)
-    b.tag("{%p if mangler_forelder %}", keep=True)
-    b.signature_lines(
-        f"{w['navn']}: {LINE}, "
-        + ("den andre med foreldreansvar" if nb else "den andre med foreldreansvar"),
-        last=False,
-    )
-    b.tag("{%p endif %}", keep=True)
-    b.para("", after=0)
+            else "{% if flere_underskrivere %}Vi har lese dette og samtykkjer.{% else %}Eg har "
+            "lese dette og samtykkjer.{% endif %}",
+        )
+        b.tag("{%p if foreldreansvar %}")
+        b.para(
+            (
+                "i",
+                "Har to personer foreldreansvaret sammen, skriver begge under."
+                if nb
+                else "Har to personar foreldreansvaret saman, skriv begge under.",
+            ),
+        )
+        b.tag("{%p endif %}")
+        b.tag("{%p for s in underskrivere %}")
+        b.signature_lines("{{ s.navn }}, {{ s.rolle_tekst }}")
+        b.tag("{%p endfor %}")
+        b.tag("{%p if mangler_forelder %}")
+        b.signature_lines(
+            f"{w['navn']}: {LINE}, "
+            + ("den andre med foreldreansvar" if nb else "den andre med foreldreansvar"),
+        )
+        b.tag("{%p endif %}")
     return b
 
 
@@ -997,30 +1025,30 @@ def fullmakt(lang: str) -> Builder:
     b.tag("{%p if fullmektig.adresse %}")
     b.para(f"{w['adresse']} til fullmektig: {{{{ fullmektig.adresse }}}}")
     b.tag("{%p endif %}")
-    # From the revocation to the grantor's address: one chain kept on one page.
-    b.para(
-        "Jeg kan når som helst trekke fullmakten tilbake."
-        if nb
-        else "Eg kan når som helst trekkje fullmakta tilbake.",
-        after=6,
-        keep=True,
-    )
-    b.para("", after=6, keep=True)
-    b.para(f"{w['sted_dato']}: {LINE}, {{{{ dato }}}}", after=14, keep=True)
-    b.para(f"{w['underskrift']}: {LINE}", after=0, keep=True)
-    b.para(
-        "{{ fullmaktsgiver.navn }}, " + ("fullmaktsgiver" if nb else "fullmaktsgivar"),
-        after=6,
-        keep=True,
-        size=10,
-    )
-    b.tag("{%p if fullmaktsgiver.fodselsnummer %}", keep=True)
-    b.para(f"{w['fnr']}: {{{{ fullmaktsgiver.fodselsnummer }}}}", after=0, keep=True)
-    b.tag("{%p endif %}", keep=True)
-    b.tag("{%p if fullmaktsgiver.adresse %}", keep=True)
-    b.para(f"{w['adresse']}: {{{{ fullmaktsgiver.adresse }}}}", after=0, keep=True)
-    b.tag("{%p endif %}", keep=True)
-    b.para("", after=0)
+    # From the revocation to the grantor's address: one row that cannot split.
+    with b.kept_together():
+        b.para(
+            "Jeg kan når som helst trekke fullmakten tilbake."
+            if nb
+            else "Eg kan når som helst trekkje fullmakta tilbake.",
+            after=6,
+            keep=True,
+        )
+        place = b.para(f"{w['sted_dato']}: {LINE}, {{{{ dato }}}}", after=14, keep=True)
+        place.paragraph_format.space_before = Pt(18)
+        b.para(f"{w['underskrift']}: {LINE}", after=0, keep=True)
+        b.para(
+            "{{ fullmaktsgiver.navn }}, " + ("fullmaktsgiver" if nb else "fullmaktsgivar"),
+            after=6,
+            keep=True,
+            size=10,
+        )
+        b.tag("{%p if fullmaktsgiver.fodselsnummer %}")
+        b.para(f"{w['fnr']}: {{{{ fullmaktsgiver.fodselsnummer }}}}", after=0, keep=True)
+        b.tag("{%p endif %}")
+        b.tag("{%p if fullmaktsgiver.adresse %}")
+        b.para(f"{w['adresse']}: {{{{ fullmaktsgiver.adresse }}}}", after=0)
+        b.tag("{%p endif %}")
     return b
 
 

@@ -107,12 +107,12 @@ def _minutes(doc: Minutes, *, today: dt.date) -> list[Notice]:
                 "innen 2 uker."
             )
         )
-    if doc.next_meeting is None and not doc.closing.strip():  # a closed group meets no more
+    if doc.next_meeting is not None:
+        found += _day_off(doc.next_meeting.date, "Neste møte")
+    elif not doc.closing.strip():  # a group that is closed meets no more
         found.append(
             Notice("Neste møte er ikke avtalt. Rutinen sier at dere bør avtale det før dere går.")
         )
-    else:
-        found += _day_off(doc.next_meeting.date, "Neste møte")
     if not doc.user_voice.strip():
         found.append(
             Notice("«brukers_stemme» er tom. Skriv hva personen selv sa og ønsket i møtet.")
