@@ -278,8 +278,10 @@ def test_consent_signers_read_mor_til_and_verge_for(tmp_path, settings):
     text = rendered_text(tmp_path, consent, settings)
     assert "Anne Nordmann, verge for Kari Nordmann" in text
     assert "foreldreansvaret sammen" not in text  # an adult with a verge
+    child = Person("Kari Nordmann", born=dt.date(2019, 5, 14))
     parents = dataclasses.replace(
         consent,
+        person=child,
         signers=(Signer(Person("Fadumo Hassan"), "mor"), Signer(Person("Ali Hassan"), "far")),
     )
     text = rendered_text(tmp_path, parents, settings)
@@ -290,9 +292,7 @@ def test_consent_signers_read_mor_til_and_verge_for(tmp_path, settings):
     one = dataclasses.replace(parents, signers=parents.signers[:1])
     text = rendered_text(tmp_path, one, settings)
     assert text.count("Sted og dato:") == 2 and "den andre med foreldreansvar" in text
-    adult = dataclasses.replace(
-        one, person=dataclasses.replace(consent.person, born=dt.date(1965, 7, 15))
-    )
+    adult = dataclasses.replace(one, person=consent.person)  # born 1965 (the fødselsnummer)
     text = rendered_text(tmp_path, adult, settings)  # a mother signing for an adult daughter
     assert "foreldreansvar" not in text.split("Underskrift")[-1]
     self_signed = rendered_text(tmp_path, dataclasses.replace(consent, signers=()), settings)

@@ -289,7 +289,7 @@ def test_every_document_carries_its_properties_and_language(pages):
         assert props.author == "Selbu kommune" and props.last_modified_by == "Selbu kommune"
         assert props.subject and "{" not in props.subject
         assert props.comments == "" and props.language == code
-        made = entry["made_at"].replace(tzinfo=None, microsecond=0)
+        made = entry["made_at"].replace(microsecond=0)
         assert props.created == props.modified == made, name
         pdf = PdfReader(entry["pdf"])
         assert str(pdf.trailer["/Root"]["/Lang"]) == code, name

@@ -162,7 +162,31 @@ def _person(obj: Obj, *, address: bool = True) -> Person:
         address=obj.text("adresse", required=False) if address else "",
         national_id=checked.digits if checked else None,
         synthetic_id=bool(checked and checked.synthetic),
+        born=_born(obj, checked.birth_date if checked else None),
     )
+
+
+def _born(obj: Obj, from_number: dt.date | None) -> dt.date | None:
+    """The birth date: `fodt`, or the fødselsnummer's. Two that differ are refused (one is
+    a typing error, and the age decides who signs a consent)."""
+    written = obj.date("fodt", required=False)
+    if written is None:
+        return from_number
+    if written > obj.ctx.today:
+        obj.ctx.fail(
+            obj.path + ("fodt",),
+            f"Fødselsdatoen {language.date(written)} er etter i dag.",
+            "Sjekk datoen, for eksempel 14.05.2019.",
+        )
+        return None
+    if from_number is not None and written != from_number:
+        obj.ctx.fail(
+            obj.path + ("fodt",),
+            "Fødselsdatoen stemmer ikke med fødselsnummeret.",
+            "Sjekk begge, eller fjern «fodt» når fødselsnummeret står der.",
+        )
+        return None
+    return written
 
 
 def _coordinator(obj: Obj, *, phone_required: bool) -> Coordinator:
@@ -271,6 +295,8 @@ def _invitation(top: Obj, common: dict[str, Any]) -> Invitation | None:
         person=_person(top.obj("bruker", PERSON)),
         coordinator=_coordinator(top.obj("koordinator", COORDINATOR), phone_required=True),
         participants=_participants(top, "deltakere", required=True),
+        guardians=_participants(top, "foresatte", required=False),
+        first_meeting=top.boolean("forste_mote", False),
         agenda=top.texts("saksliste"),
         reply_by=top.date("svarfrist", required=False),
         sent_on=top.date("sendt", required=False) or top.ctx.today,
@@ -319,18 +345,28 @@ def _minutes(top: Obj, common: dict[str, Any]) -> Minutes | None:
         goals=top.texts("maal", required=False),
         actions=_actions(top),
         next_meeting=_next_meeting(top),
+        written_on=top.date("skrevet", required=False) or top.ctx.today,
+        person_present=top.boolean("bruker_til_stede", True),
+        send_to=top.texts("sendes_til", required=False),
+        evaluation=top.text("evaluering", required=False),
+        closing=top.text("avslutning", required=False),
     )
     if meeting is None:
+        return None
+    if top.has("skrevet") and document["written_on"] < meeting.date:
+        top.ctx.fail(
+            ("skrevet",),
+            f"Referatet er skrevet {language.date(document['written_on'])}, før møtet "
+            f"({language.date(meeting.date)}).",
+            "Sjekk datoen i «skrevet» og datoen for møtet.",
+        )
         return None
     return Minutes(meeting=meeting, **common, **document)
 
 
 def _consent(top: Obj, common: dict[str, Any]) -> Consent | None:
     person = _person(top.obj("bruker", PERSON))
-    signers: list[Signer] = []
-    if top.has("underskriver"):
-        obj = top.obj("underskriver", SIGNER)
-        signers.append(Signer(_person(obj), obj.text("rolle", required=True)))
+    signers = _signers(top)
     valid_from, valid_to = top.date("gyldig_fra"), top.date("gyldig_til")
     if valid_from and valid_to and valid_to <= valid_from:
         top.ctx.fail(
@@ -355,6 +391,28 @@ def _consent(top: Obj, common: dict[str, Any]) -> Consent | None:
         **common,
         **document,
     )
+
+
+def _signers(top: Obj) -> list[Signer]:
+    """`underskriver` (one) or `underskrivere` (a list, two parents); none: the person signs."""
+    if top.has("underskriver") and top.has("underskrivere"):
+        top.ctx.fail(
+            ("underskrivere",),
+            "Både «underskriver» og «underskrivere» står i filen.",
+            "Skriv alle som skriver under i «underskrivere», og fjern «underskriver».",
+        )
+        return []
+    if top.has("underskriver"):
+        obj = top.obj("underskriver", SIGNER)
+        return [Signer(_person(obj), obj.text("rolle", required=True))]
+    found: list[Signer] = []
+    for path, item in top.items("underskrivere", "people"):
+        if not isinstance(item, dict):
+            top.ctx.wrong_shape(path, item, "person")
+            continue
+        obj = Obj(top.ctx, path, item, SIGNER)
+        found.append(Signer(_person(obj), obj.text("rolle", required=True)))
+    return found
 
 
 def _power_of_attorney(top: Obj, common: dict[str, Any]) -> PowerOfAttorney | None:

@@ -20,11 +20,15 @@ ALIASES = {
     "nasituasjon": "naasituasjon",
     "mal": "maal",
     "overfoering_ved_flytting": "overforing_ved_flytting",
+    "foedt": "fodt",
+    "foerste_moete": "forste_mote",
+    "forste_moete": "forste_mote",
+    "foerste_mote": "forste_mote",
 }
 # How a key is shown back to the user: the way the forms spell it.
 SHOWN = {"maal": "mål", "naasituasjon": "nåsituasjon"}
 
-PERSON = frozenset({"navn", "adresse", "fodselsnummer"})
+PERSON = frozenset({"navn", "adresse", "fodselsnummer", "fodt"})
 COORDINATOR = frozenset({"navn", "tjeneste", "telefon", "epost"})
 MEETING = frozenset({"dato", "fra", "til", "sted", "tolk"})
 PARTICIPANT = frozenset({"navn", "rolle", "fast"})
@@ -35,7 +39,17 @@ COMMON = frozenset({"dokument", "sak", "sprak"})
 
 TOP_LEVEL: dict[str, frozenset[str]] = {
     DocumentKind.invitation: COMMON
-    | {"bruker", "koordinator", "mote", "deltakere", "saksliste", "svarfrist", "sendt"},
+    | {
+        "bruker",
+        "koordinator",
+        "mote",
+        "deltakere",
+        "foresatte",
+        "saksliste",
+        "svarfrist",
+        "sendt",
+        "forste_mote",
+    },
     DocumentKind.minutes: COMMON
     | {
         "bruker",
@@ -49,6 +63,11 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "maal",
         "tiltak",
         "neste_mote",
+        "skrevet",
+        "bruker_til_stede",
+        "sendes_til",
+        "evaluering",
+        "avslutning",
     },
     DocumentKind.consent: COMMON
     | {
@@ -61,6 +80,7 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "gyldig_til",
         "overforing_ved_flytting",
         "underskriver",
+        "underskrivere",
     },
     DocumentKind.power_of_attorney: COMMON
     | {"fullmaktsgiver", "fullmektig", "gjelder", "fra", "til", "dato"},
@@ -113,6 +133,9 @@ MISSING_HELP = {
     "underskriver.navn": "Skriv navnet på den som skriver under.",
     "underskriver.rolle": "Skriv hvem den som skriver under er for personen, for eksempel verge "
     "eller mor.",
+    "underskrivere.navn": "Skriv navnet på den som skriver under.",
+    "underskrivere.rolle": "Skriv hvem den som skriver under er for personen, for eksempel mor "
+    "eller far.",
     "fullmaktsgiver.navn": "Skriv navnet på den som gir fullmakten.",
     "fullmektig.navn": "Skriv navnet på den som får fullmakten.",
     "fullmakt:gjelder": "Skriv hva fullmakten gjelder, for eksempel NAV trygd.",

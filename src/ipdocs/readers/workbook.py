@@ -43,6 +43,13 @@ MEETING_FIELDS: dict[str, Path_] = {
     "neste_mote_til": ("neste_mote", "til"),
     "neste_mote_sted": ("neste_mote", "sted"),
     "neste_mote_deltakere": ("neste_mote", "deltakere"),
+    "forste_mote": ("forste_mote",),
+    "bruker_fodt": ("bruker", "fodt"),
+    "skrevet": ("skrevet",),
+    "bruker_til_stede": ("bruker_til_stede",),
+    "sendes_til": ("sendes_til",),
+    "evaluering": ("evaluering",),
+    "avslutning": ("avslutning",),
 }
 # List sheet → (key in the document, columns, a sheet of plain texts?)
 LIST_SHEETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
