@@ -726,3 +726,107 @@ def test_an_eleven_digit_number_that_is_no_identity_number_is_kept(tmp_path):
     raw = example("fullmakt") | {"gjelder": "Konto 12345678901 i banken"}
     entry = read_one(write(tmp_path, json.dumps(raw, default=str, ensure_ascii=False), "f.json"))
     assert entry.problems == () and "12345678901" in entry.document.scope
+
+
+# --- FORMATS.md §5 additions (issue 9) -------------------------------------------------------
+
+
+def test_formats_additions_for_a_first_meeting_as_written(tmp_path):
+    text = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "bruker:\n  navn: Kari Nordmann\n  adresse: Storgata 1, 7580 Selbu     # optional\n",
+        "forste_mote: true                     # first meeting: consent is signed, the leaflet page is added\n"  # noqa: E501
+        "bruker:\n"
+        "  navn: Kari Nordmann\n"
+        "  adresse: Storgata 1, 7580 Selbu     # printed in the address block, for posting\n"
+        "  fodt: 14.05.2019                    # optional birth date (or from a fødselsnummer given for the case)\n",  # noqa: E501
+    )
+    assert "forste_mote: true" in text
+    doc = read_one(write(tmp_path, text)).document
+    assert doc.first_meeting is True
+    assert doc.person.born == dt.date(2019, 5, 14)
+    assert doc.person.address == "Storgata 1, 7580 Selbu"
+
+
+def test_formats_additions_for_minutes_as_written(tmp_path):
+    addition = (
+        "skrevet: 2026-12-05                   # optional: the date the minutes were written (default today)\n"  # noqa: E501
+        "bruker_til_stede: false               # optional: the person was not at the meeting (default true)\n"  # noqa: E501
+        "sendes_til: [Kari Nordmann, Per Olsen] # optional: default the person, guardians and standing members\n"  # noqa: E501
+        "evaluering: |                         # optional: the yearly evaluation (needs, services, the group's work and make-up)\n"  # noqa: E501
+        "  Tjenestene fungerer. Gruppen fortsetter med de samme deltakerne.\n"
+        "avslutning: |                         # optional: the assessments when the group is closed\n"  # noqa: E501
+        "  Kari ønsker ikke lenger ansvarsgruppe. Tjenestene fortsetter hver for seg.\n"
+    )
+    text = (DATA / "formats_referat.yaml").read_text(encoding="utf-8") + addition
+    doc = read_one(write(tmp_path, text)).document
+    assert doc.written_on == dt.date(2026, 12, 5)
+    assert doc.person_present is False
+    assert doc.send_to == ("Kari Nordmann", "Per Olsen") == doc.distribution
+    assert doc.evaluation.startswith("Tjenestene fungerer.")
+    assert doc.closing.startswith("Kari ønsker ikke lenger ansvarsgruppe.")
+    plain = read_one(DATA / "formats_referat.yaml").document
+    assert (plain.written_on, plain.person_present) == (TODAY, True)
+    assert plain.distribution == ("Kari Nordmann", "Anne Nordmann", "Per Olsen", "Line Berg")
+
+
+def test_formats_additions_for_two_signers_as_written(tmp_path):
+    text = (DATA / "formats_samtykke.yaml").read_text(encoding="utf-8")
+    text = text.split("underskriver:")[0] + (
+        "underskrivere:\n"
+        "  - {navn: Fadumo Hassan, rolle: mor}\n"
+        "  - {navn: Ali Hassan, rolle: far}\n"
+    )
+    doc = read_one(write(tmp_path, text)).document
+    assert [(s.person.name, s.role) for s in doc.signers] == [
+        ("Fadumo Hassan", "mor"),
+        ("Ali Hassan", "far"),
+    ]
+    assert all(s.is_parent for s in doc.signers)
+    one = read_one(DATA / "formats_samtykke.yaml").document  # `underskriver` still works
+    assert [(s.person.name, s.role) for s in one.signers] == [("Anne Nordmann", "verge")]
+    assert one.person.born == dt.date(1965, 7, 15)  # from the fødselsnummer
+
+
+def test_signers_written_both_ways_or_without_a_role_are_refused(tmp_path):
+    raw = example("samtykke")
+    raw["underskrivere"] = [{"navn": "Ali Hassan", "rolle": "far"}]
+    refused_with(tmp_path, raw, "Både «underskriver» og «underskrivere»")
+    del raw["underskriver"]
+    raw["underskrivere"] = [{"navn": "Ali Hassan"}, "Fadumo Hassan"]
+    refused_with(
+        tmp_path,
+        raw,
+        "underskrivere nr. 1, feltet «rolle»",
+        "for eksempel mor eller far",
+        "underskrivere nr. 2",
+    )
+
+
+def test_a_birth_date_that_contradicts_the_number_or_is_ahead_is_refused(tmp_path):
+    raw = example("samtykke")
+    raw["bruker"]["fodt"] = "16.07.1965"
+    refused_with(tmp_path, raw, "feltet «bruker.fodt»", "stemmer ikke med fødselsnummeret")
+    raw["bruker"] = {"navn": "Kari Nordmann", "født": "01.01.2030"}
+    refused_with(tmp_path, raw, "er etter i dag")
+
+
+def test_minutes_written_before_the_meeting_are_refused(tmp_path):
+    raw = example("referat")
+    raw["skrevet"] = "2026-12-01"
+    refused_with(tmp_path, raw, "feltet «skrevet»", "før møtet (03.12.2026)")
+
+
+def test_the_new_test_data_read_without_problems():
+    for name in (
+        "samtykke_barn",
+        "samtykke_verge",
+        "innkalling_forste_mote",
+        "referat_tolv_tiltak",
+    ):
+        entry = read_one(DATA / f"{name}.yaml")
+        assert entry.problems == (), name
+    child = read_one(DATA / "samtykke_barn.yaml").document
+    assert child.person.born == dt.date(2019, 5, 14) and len(child.signers) == 2
+    first = read_one(DATA / "innkalling_forste_mote.yaml").document
+    assert [g.name for g in first.guardians] == ["Fadumo Hassan", "Ali Hassan"]

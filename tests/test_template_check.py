@@ -50,3 +50,35 @@ def test_broken_tag_through_the_cli(tmp_path):
     assert result.returncode == ExitCode.refused
     assert "Feil i" in result.stdout and "fullmakt_nb.docx" in result.stdout
     assert "1 mal(er) må rettes" in result.stdout
+
+
+def test_the_new_fields_are_known_and_the_skeletons_carry_them(tmp_path, settings):
+    from ipdocs import skeletons
+
+    fields = {
+        "referat_nb.docx": "{{ skrevet }} {{ sendes_til }} {{ evaluering }} {{ avslutning }} "
+        "{% if bruker_til_stede %}ja{% endif %}",
+        "innkalling_nn.docx": "{% if forste_mote %}{{ mottaker }}{% endif %} "
+        "{% for f in foresatte %}{{ f.navn }}{% endfor %} {{ kommune.kontaktperson }}",
+        "samtykke_nb.docx": "{% for s in underskrivere %}{{ s.rolle_tekst }}{% endfor %} "
+        "{{ koordinator_ord }} {{ koordinatoren }}",
+    }
+    folder = tmp_path / "maler"
+    shutil.copytree(bundled_templates(), folder)
+    for name, text in fields.items():
+        word = WordDocument(str(folder / name))
+        word.add_paragraph(text)
+        word.save(str(folder / name))
+    assert [r for r in check_folder(folder, settings) if r.problems] == []
+    wrong = _folder_with(tmp_path / "feil", "referat_nb.docx", "{{ sendes_till }}")
+    problems = {r.path.name: r.problems for r in check_folder(wrong, settings)}
+    assert "«sendes_till»" in " ".join(problems["referat_nb.docx"])
+    yaml = {kind: skeletons.yaml_text(kind, today=settings.today) for kind in skeletons.KINDS}
+    for kind, names in {
+        "innkalling": ("forste_mote:", "fodt:", "foresatte:"),
+        "referat": ("skrevet:", "bruker_til_stede:", "sendes_til:", "evaluering:", "avslutning:"),
+        "samtykke": ("underskriver:", "underskrivere:"),
+    }.items():
+        for name in names:
+            line = next(line for line in yaml[kind].splitlines() if name in line)
+            assert "#" in line, (kind, name)  # each with a short Norwegian comment

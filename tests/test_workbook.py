@@ -294,3 +294,24 @@ def test_missing_rows_are_each_named_with_their_own_advice(tmp_path):
         "arket «Saksliste»: Feltet mangler eller er tomt. Skriv sakene som skal tas opp på "
         "møtet, minst én.",
     ]
+
+
+def test_the_meeting_sheet_takes_the_fields_of_formats_additions(tmp_path):
+    rows = [
+        *MEETING_ROWS,
+        ("skrevet", dt.datetime(2026, 12, 5)),
+        ("bruker_til_stede", False),
+        ("evaluering", "Tjenestene fungerer."),
+        ("avslutning", "Gruppen avsluttes."),
+        ("bruker_født", "14.05.1990"),
+        ("sendes_til", "Kari Nordmann; Per Olsen"),
+    ]
+    doc = read_one(workbook(tmp_path, rows=rows)).document
+    assert doc.written_on == dt.date(2026, 12, 5) and doc.person_present is False
+    assert (doc.evaluation, doc.closing) == ("Tjenestene fungerer.", "Gruppen avsluttes.")
+    assert doc.person.born == dt.date(1990, 5, 14)
+    assert doc.send_to == ("Kari Nordmann", "Per Olsen")
+    invitation = [r for r in ALL_FIELDS_INVITATION if r[0] not in ("referent",)]
+    invitation += [("forste_mote", "ja")]
+    entry = read_one(workbook(tmp_path, rows=invitation, sheets=FOUR_SHEETS, name="i.xlsx"))
+    assert entry.problems == () and entry.document.first_meeting is True

@@ -17,9 +17,13 @@ _YAML: dict[str, str] = {
 dokument: innkalling
 sak: IP-2026-0042                     # saksnøkkel: bokstaver, tall, - og _ (aldri fødselsnummer)
 sprak: nb                             # nb (bokmål) eller nn (nynorsk)
+forste_mote: false                    # true: første møte (samtykke skrives under, infoside kommer med)
 bruker:
   navn: Kari Nordmann
-  adresse: Storgata 1, 7580 Selbu     # kan sløyfes
+  adresse: Storgata 1, 7580 Selbu     # står i adressefeltet når brevet sendes i posten; kan sløyfes
+  fodt: 15.07.1965                    # fødselsdato, kan sløyfes (for et barn går brevet til foresatte)
+foresatte:                            # foresatte/verge, inviteres først etter personen; kan sløyfes
+  - {{navn: Anne Nordmann, rolle: verge}}
 koordinator:
   navn: Ola Hansen
   tjeneste: Helsestasjonen            # kan sløyfes
@@ -28,7 +32,7 @@ koordinator:
 mote:
   dato: {meeting}
   fra: "09:00"
-  til: "10:30"
+  til: "11:00"                        # med tolk: sett av mer enn 1,5 time
   sted: Rådhuset, møterom 2
   tolk:                               # sløyf, eller skriv tolk: false, når det ikke skal være tolk
     sprak: arabisk
@@ -72,6 +76,13 @@ neste_mote:
   til: "10:00"
   sted: Rådhuset, møterom 2
   deltakere: [Kari Nordmann, Ola Hansen, Per Olsen]
+skrevet: {today}                      # datoen referatet ble skrevet; kan sløyfes (da brukes dagens dato)
+bruker_til_stede: true                # false: personen var ikke med på møtet
+sendes_til: [Kari Nordmann, Anne Nordmann, Per Olsen]   # kan sløyfes: da personen, foresatte og faste deltakere
+evaluering: |                         # den årlige evalueringen; kan sløyfes
+  Tjenestene fungerer. Gruppen fortsetter med de samme deltakerne.
+# avslutning: |                       # når ansvarsgruppen avsluttes: vurderingene som er gjort
+#   Kari ønsker ikke lenger ansvarsgruppe. Tjenestene fortsetter hver for seg.
 """,
     DocumentKind.consent: """\
 # Samtykke til ansvarsgruppe og individuell plan
@@ -86,6 +97,9 @@ gyldig_fra: {meeting}
 gyldig_til: {year_later}
 overforing_ved_flytting: false        # true: gjelder også overføring til ny kommune
 underskriver: {{navn: Anne Nordmann, rolle: verge}}   # sløyf når personen selv skriver under
+# underskrivere:                      # to som skriver under (for et barn: begge foreldrene), i stedet for underskriver
+#   - {{navn: Fadumo Hassan, rolle: mor}}
+#   - {{navn: Ali Hassan, rolle: far}}
 """,
     DocumentKind.power_of_attorney: """\
 # Fullmakt (eksempelet i heftet «Individuell plan = brukers plan»)
@@ -148,12 +162,14 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
         ("bruker", "Kari Nordmann"),
         ("dato", meeting),
         ("fra", dt.time(9, 0)),
-        ("til", dt.time(10, 30)),
+        ("til", dt.time(11, 0) if kind == DocumentKind.invitation else dt.time(10, 30)),
         ("sted", "Rådhuset, møterom 2"),
         ("tolk", "arabisk" if kind == DocumentKind.invitation else None),
         ("koordinator", "Ola Hansen"),
         ("koordinator_telefon", "400 31 579"),
     ]
+    if kind == DocumentKind.invitation:
+        rows += [("forste_mote", False), ("bruker_fodt", None)]
     if kind == DocumentKind.minutes:
         rows += [
             ("referent", "Line Berg"),
@@ -163,6 +179,10 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
             ("neste_mote_fra", dt.time(9, 0)),
             ("neste_mote_til", dt.time(10, 0)),
             ("neste_mote_sted", "Rådhuset, møterom 2"),
+            ("skrevet", today),
+            ("bruker_til_stede", True),
+            ("evaluering", None),
+            ("avslutning", None),
         ]
     book = Workbook()
     sheet = book.active
