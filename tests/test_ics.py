@@ -69,6 +69,19 @@ def test_nynorsk_description(settings):
     doc = dataclasses.replace(invitation(), language="nn")
     description = str(event_of(ics.calendar_file(doc, settings))["DESCRIPTION"])
     assert "Stad: Rådhuset" in description and "ikkje kan kome" in description
+    assert "Sakliste:" in description and "Saksliste" not in description  # as the letter
+
+
+def test_the_municipalitys_word_for_the_coordinator(settings):
+    risor = dataclasses.replace(
+        settings,
+        municipality=dataclasses.replace(settings.municipality, coordinator_word="stafettholder"),
+    )
+    description = str(event_of(ics.calendar_file(invitation(), risor))["DESCRIPTION"])
+    assert "Stafettholder: Ola Hansen" in description
+    assert "Gi beskjed til stafettholderen" in description and "oordinator" not in description
+    plain = str(event_of(ics.calendar_file(invitation(), settings))["DESCRIPTION"])
+    assert "Saksliste:" in plain and "Koordinator: Ola Hansen" in plain
 
 
 def test_a_resent_invitation_updates_the_same_entry(settings):

@@ -59,12 +59,12 @@ def variants() -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory, request) -> dict[str, dict]:
+def pages(tmp_path_factory, module_settings) -> dict[str, dict]:
     """name → {"doc", "docx", "pdf", "pages": [text of page 1, page 2, …]}."""
     require_program("soffice")
     from ipdocs._exec.soffice import convert_to_pdf
 
-    settings = request.getfixturevalue("module_settings")
+    settings = module_settings
     folder = tmp_path_factory.mktemp("pages")
     made_at = dt.datetime.now(dt.UTC)
     found: dict[str, dict] = {}

@@ -36,9 +36,9 @@ _WORDS = {
         "place": "Sted",
         "interpreter": "Tolk",
         "agenda": "Saksliste",
-        "coordinator": "Koordinator",
+        "coordinator": "{Word}",
         "phone": "telefon",
-        "reply": "Gi beskjed til koordinatoren hvis du ikke kan komme",
+        "reply": "Gi beskjed til {definite} hvis du ikke kan komme",
         "by": "innen",
     },
     "nn": {
@@ -46,9 +46,9 @@ _WORDS = {
         "place": "Stad",
         "interpreter": "Tolk",
         "agenda": "Sakliste",
-        "coordinator": "Koordinator",
+        "coordinator": "{Word}",
         "phone": "telefon",
-        "reply": "Gi beskjed til koordinatoren om du ikkje kan kome",
+        "reply": "Gi beskjed til {definite} om du ikkje kan kome",
         "by": "innan",
     },
 }
@@ -78,6 +78,13 @@ def calendar_file(
     event.add("dtend", dt.datetime.combine(meeting.date, meeting.ends_at, tzinfo=oslo))
     event.add("summary", words["summary"].format(case=invitation.case))
     event.add("location", meeting.place)
+    word = settings.municipality.coordinator_word or "koordinator"
+    words = {
+        key: text.replace("{Word}", word.capitalize()).replace(
+            "{definite}", language.definite(word)
+        )
+        for key, text in words.items()
+    }
     event.add("description", _description(invitation, words))
     coordinator = invitation.coordinator
     if coordinator.email:

@@ -21,6 +21,10 @@ telefon = "00 00 00 00"
 epost = "post@eksempel.kommune.no"
 adresse = "Rådhusgata 1, 0000 Eksempel"
 sprak = "nb"                         # nb (bokmål) eller nn (nynorsk): språket når en fil ikke sier noe
+# kontaktperson = "Navn Navnesen"    # kontaktperson i koordinerende enhet, står i innkallingen
+# kontakt_telefon = "00 00 00 00"    # ellers telefonen over
+# kontakt_epost = "navn@eksempel.kommune.no"   # ellers e-posten over
+# koordinator_ord = "stafettholder"  # kommunens eget ord for koordinator (standard: koordinator)
 
 [mapper]
 inbox = "inbox"                      # her legger koordinatorene filene sine
