@@ -52,16 +52,19 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+SELBU = Municipality(
+    name="Selbu kommune",
+    unit="Tildelings- og koordineringskontoret",
+    phone="400 31 579",
+    email="tok@selbu.kommune.no",
+    address="Nestansringen 22, 7580 Selbu",
+)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        municipality=Municipality(
-            name="Selbu kommune",
-            unit="Tildelings- og koordineringskontoret",
-            phone="400 31 579",
-            email="tok@selbu.kommune.no",
-            address="Nestansringen 22, 7580 Selbu",
-        ),
+        municipality=SELBU,
         outbox=tmp_path / "outbox",
         inbox=tmp_path / "inbox",
         today=TODAY,

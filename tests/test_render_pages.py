@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import DATA, TODAY, require_program
+from conftest import DATA, SELBU, TODAY, require_program
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
@@ -82,17 +82,10 @@ def pages(tmp_path_factory, module_settings) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def module_settings(tmp_path_factory):
-    from ipdocs.settings import Municipality, Settings
+    from ipdocs.settings import Settings
 
     return Settings(
-        municipality=Municipality(
-            name="Selbu kommune",
-            unit="Tildelings- og koordineringskontoret",
-            phone="400 31 579",
-            email="tok@selbu.kommune.no",
-            address="Nestansringen 22, 7580 Selbu",
-            contact_person="Elin Evensen",
-        ),
+        municipality=dataclasses.replace(SELBU, contact_person="Elin Evensen"),
         outbox=tmp_path_factory.mktemp("outbox"),
         today=TODAY,
     )

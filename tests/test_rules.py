@@ -139,3 +139,19 @@ def test_a_closed_group_needs_no_next_meeting():
     assert "Neste møte er ikke avtalt" in texts(minutes)
     closed = dataclasses.replace(minutes, closing="Kari ønsker ikke lenger ansvarsgruppe.")
     assert "Neste møte" not in texts(closed)
+
+
+def test_the_age_comes_from_the_fodselsnummer_or_fodt_in_the_file(tmp_path):
+    text = (DATA / "samtykke_barn.yaml").read_text(encoding="utf-8")
+    alone = text.split("underskrivere:")[0]  # Emma (born 2019, in her number) signs herself
+    path = tmp_path / "samtykke.yaml"
+    path.write_text(alone, encoding="utf-8")
+    [entry] = readers.read(path, today=TODAY)
+    assert "Emma Hassan er 7 år" in texts(entry.document)
+    path.write_text(
+        alone.replace('fodselsnummer: "14851950053"', "fodt: 2012-06-01"), encoding="utf-8"
+    )
+    [entry] = readers.read(path, today=TODAY)
+    assert "Emma Hassan er 14 år" in texts(entry.document)
+    [both] = readers.read(DATA / "samtykke_barn.yaml", today=TODAY)
+    assert texts(both.document) == ""  # both parents sign
