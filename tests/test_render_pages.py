@@ -85,7 +85,7 @@ def module_settings(tmp_path_factory):
     from ipdocs.settings import Settings
 
     return Settings(
-        municipality=dataclasses.replace(SELBU, contact_person="Elin Evensen"),
+        municipality=dataclasses.replace(SELBU, contact_person="Siv Moen"),
         outbox=tmp_path_factory.mktemp("outbox"),
         today=TODAY,
     )
@@ -250,7 +250,7 @@ def test_the_invitation_is_addressed_and_written_to_the_person(pages):
         assert "Det kommer en tolk som tolker mellom norsk og arabisk" in text or (
             "Det kjem ein tolk som tolkar mellom norsk og arabisk" in text
         )
-        assert "Elin Evensen" in text and "ola.hansen@selbu.kommune.no" in text
+        assert "Siv Moen" in text and "ola.hansen@selbu.kommune.no" in text
 
 
 def test_a_first_meeting_says_what_happens_and_carries_the_information_page(pages):

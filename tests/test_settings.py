@@ -61,13 +61,13 @@ def test_the_municipalitys_word_for_the_coordinator_and_its_contact_person(tmp_p
     path = toml(
         tmp_path,
         '[kommune]\nnavn = "Risør kommune"\nkoordinator_ord = "Stafettholder"\n'
-        'kontaktperson = "Elin Evensen"\nkontakt_telefon = "918 30 135"\n',
+        'kontaktperson = "Siv Moen"\nkontakt_telefon = "11 22 33 44"\n',
     )
     municipality = Settings.load(path).municipality
     assert municipality.coordinator_word == "stafettholder"
     assert (municipality.contact_person, municipality.contact_phone) == (
-        "Elin Evensen",
-        "918 30 135",
+        "Siv Moen",
+        "11 22 33 44",
     )
     assert Settings.load(toml(tmp_path, "[kommune]\n")).municipality.coordinator_word == (
         "koordinator"

@@ -1015,9 +1015,11 @@ def fullmakt(lang: str) -> Builder:
     b = Builder(lang, "Fullmakt")
     b.title("FULLMAKT")
     b.para(
-        "Jeg gir herved " if nb else "Eg gir med dette ",
+        "Jeg gir " if nb else "Eg gir ",
         ("b", "{{ fullmektig.navn }}"),
-        " fullmakt til å føre min sak overfor " if nb else " fullmakt til å føre saka mi overfor ",
+        " fullmakt til å føre saken min overfor "
+        if nb
+        else " fullmakt til å føre saka mi overfor ",
         ("b", "{{ gjelder }}"),
         " for perioden {{ fra }} – {{ til }}.",
         after=8,
