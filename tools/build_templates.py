@@ -25,6 +25,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -134,14 +135,14 @@ class Builder:
         dlang.set(qn("w:eastAsia"), code)
         dlang.set(qn("w:bidi"), "ar-SA")
         drpr.append(dlang)
-        for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12)):
+        for name, size in (("Title", 18), ("Heading 1", 13), ("Heading 2", 12)):
             style = styles[name]
             style.font.name = FONT
             style.font.size = Pt(size)
             style.font.bold = True
             style.font.color.rgb = DARK
             style.font.italic = False
-            style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+            style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
             srpr = style.element.get_or_add_rPr()
@@ -317,8 +318,11 @@ class Builder:
         table._tbl.tblPr.append(margins)
 
     def _space(self) -> None:
+        """A small gap after a table (Word needs a paragraph between two tables)."""
         p = self._target.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(8)
 
     def save(self, path: Path) -> None:
         self.doc.save(str(path))
@@ -423,50 +427,54 @@ def _address_block(b: Builder) -> None:
     _no_split(table.rows[0])
     _widths(table, [Cm(10.0), Cm(6.5)])
     after = b.para("", after=0)
-    after.paragraph_format.space_before = Pt(18)
+    after.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    after.paragraph_format.line_spacing = Pt(12)
 
 
-def _contact_block(b: Builder) -> None:
-    """The coordinator and the coordinating unit side by side, as the Risør leaflet lists its
-    contacts: service, name, phone, e-mail."""
+def _signoff_and_contact(b: Builder) -> None:
+    """The sign-off beside the coordinating unit's contact block, as the Risør leaflet lists
+    its contacts (service, name, phone, e-mail): on the left the greeting, the coordinator's
+    name, role, phone and e-mail; on the right the coordinating unit and its contact person."""
     nb = b.lang == "nb"
     w = b.w
-    b.heading("Kontakt", 2)
-    table = b.doc.add_table(rows=1, cols=2)
+    table = b._target.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    _cell(
+    _cell(left, "Med vennlig hilsen" if nb else "Med venleg helsing")
+    _cell_lines(
         left,
-        (
-            "{{ koordinator_ord|capitalize }}en din"
-            if nb
-            else "{{ koordinator_ord|capitalize }}en din"
-        ),
-        bold=True,
+        [
+            ("", None),
+            ("{{ koordinator.navn }}", None),
+            (
+                "{{ koordinator_ord }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}"
+                "{% endif %}",
+                None,
+            ),
+            (f"{w['telefon'].capitalize()} {{{{ koordinator.telefon }}}}", "koordinator.telefon"),
+            (f"{w['epost'].capitalize()} {{{{ koordinator.epost }}}}", "koordinator.epost"),
+        ],
     )
-    lines = [
-        ("{{ koordinator.navn }}", None),
-        ("{{ koordinator.tjeneste }}", "koordinator.tjeneste"),
-        (f"{w['telefon'].capitalize()} {{{{ koordinator.telefon }}}}", "koordinator.telefon"),
-        (f"{w['epost'].capitalize()} {{{{ koordinator.epost }}}}", "koordinator.epost"),
-    ]
-    _cell_lines(left, lines)
-    _cell(right, "{{ kommune.enhet }}", bold=True)
+    _cell(right, "Koordinerende enhet" if nb else "Koordinerande eining", bold=True)
     _cell_lines(
         right,
         [
+            ("", None),
+            ("{{ kommune.enhet }}", "kommune.enhet"),
             ("{{ kommune.kontaktperson }}", "kommune.kontaktperson"),
             (
                 f"{w['telefon'].capitalize()} {{{{ kommune.kontakt_telefon }}}}",
                 "kommune.kontakt_telefon",
             ),
-            (f"{w['epost'].capitalize()} {{{{ kommune.kontakt_epost }}}}", "kommune.kontakt_epost"),
+            (
+                f"{w['epost'].capitalize()} {{{{ kommune.kontakt_epost }}}}",
+                "kommune.kontakt_epost",
+            ),
             ("{{ kommune.adresse }}", "kommune.adresse"),
         ],
     )
     _no_split(table.rows[0])
     _widths(table, [Cm(8.25), Cm(8.25)])
-    b._space()
 
 
 def _cell_lines(cell, lines: list[tuple[str, str | None]]) -> None:
@@ -586,7 +594,7 @@ def innkalling(lang: str) -> Builder:
         "{{ koordinator.telefon }}{% if svarfrist %} innan {{ svarfrist }}{% endif %}, "
         "og sei om du kjem."
     )
-    # The last paragraph and the sign-off (greeting, name, role) in one row that cannot split.
+    # The last paragraph, the sign-off and the contact block in one row that cannot split.
     with b.kept_together():
         b.para(
             "Kan du ikke komme, send gjerne det du vil si om sakene til {{ koordinatoren }} før "
@@ -595,16 +603,9 @@ def innkalling(lang: str) -> Builder:
             else "Kan du ikkje kome, send gjerne det du vil seie om sakene til "
             "{{ koordinatoren }} før møtet.",
             keep=True,
+            after=12,
         )
-        b.para("", after=0, keep=True)
-        b.para("Med vennlig hilsen" if nb else "Med venleg helsing", after=0, keep=True)
-        b.para("{{ koordinator.navn }}", after=0, keep=True)
-        b.para(
-            "{{ koordinator_ord }}{% if koordinator.tjeneste %}, {{ koordinator.tjeneste }}"
-            "{% endif %}",
-            after=0,
-        )
-    _contact_block(b)
+        _signoff_and_contact(b)
 
     b.tag("{%p if forste_mote %}")
     _information_page(b)
