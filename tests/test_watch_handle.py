@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,10 +114,11 @@ def test_today_is_taken_per_file_in_oslo_time(tmp_path, settings):
         (inbox / "b.yaml").write_bytes(without_sent_date("IP-T-002"))
         second = settings.outbox / "IP-T-002" / "2026-12-03_innkalling.docx"
         wait_until(second.is_file, timeout=60, what="the second invitation")
-    assert _dated(first) == "20.11.2026"
-    assert _dated(second) == "21.11.2026"
+    assert _dated(first) == "20. november 2026"
+    assert _dated(second) == "21. november 2026"
 
 
 def _dated(document: Path) -> str:
-    """The date at the top of the letter (the day it is sent)."""
-    return docx_text(document).splitlines()[0]
+    """The date beside the address at the top of the letter (the day it is sent)."""
+    found = re.search(r"Dato: (\d{1,2}\. \w+ \d{4})", docx_text(document))
+    return found.group(1) if found else ""

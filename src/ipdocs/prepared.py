@@ -34,6 +34,7 @@ import zlib
 from dataclasses import dataclass
 
 import jinja2
+from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.parts.coreprops import CorePropertiesPart
@@ -172,30 +173,29 @@ class PreparedTemplate:
             p if isinstance(p, str) else p.render(context) for p in self._properties.values()
         )
         if made_at is not None:  # a new time for every document: not worth caching
-            part = CorePropertiesPart(
-                PackURI("/" + self._core_member), "", parse_xml(self._core_blob), None
-            )
-            for name, value in zip(PROPERTIES, values, strict=True):
-                setattr(part.core_properties, name, value)
-            set_times(part.core_properties, made_at)
-            return part.blob
+            return self._core_part(values, made_at)
         blob = self._core_cache.get(values)
         if blob is None:
-            part = CorePropertiesPart(
-                PackURI("/" + self._core_member),
-                "",
-                parse_xml(self._core_blob),
-                None,  # type: ignore[arg-type]  # no package: the part is only serialised
-            )
-            for name, value in zip(PROPERTIES, values, strict=True):
-                setattr(part.core_properties, name, value)
-            blob = part.blob
+            blob = self._core_part(values, None)
             if len(self._core_cache) < 64:
                 self._core_cache[values] = blob
         return blob
 
+    def _core_part(self, values: tuple[str, ...], made_at: dt.datetime | None) -> bytes:
+        part = CorePropertiesPart(
+            PackURI("/" + self._core_member),
+            "",
+            parse_xml(self._core_blob),
+            None,  # type: ignore[arg-type]  # no package: the part is only serialised
+        )
+        for name, value in zip(PROPERTIES, values, strict=True):
+            setattr(part.core_properties, name, value)
+        if made_at is not None:
+            set_times(part.core_properties, made_at)
+        return part.blob
 
-def set_times(properties, made_at: dt.datetime) -> None:
+
+def set_times(properties: CoreProperties, made_at: dt.datetime) -> None:
     """Created and modified: when the document was made (not the template's own dates)."""
     stamp = made_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     properties.created = stamp
