@@ -246,7 +246,10 @@ def test_a_batch_with_a_broken_template_publishes_nothing_until_it_is_fixed(tmp_
         expected = "Malen innkalling_nb.docx er ikke et Word-dokument"
     else:
         add_paragraph(templates / "innkalling_nn.docx", "{{ ukjent_felt }}")
-        expected = "Malen innkalling_nn.docx bruker feltet «ukjent_felt», som ikke finnes."
+        expected = (
+            "Malen innkalling_nn.docx må rettes før den kan brukes: I avsnittet "
+            "«{{ ukjent_felt }}» (i teksten): feltet «ukjent_felt» finnes ikke for innkalling."
+        )
     result = run_cli("batch", "b.xlsx", "--jobs", jobs, cwd=root)
     assert result.returncode == ExitCode.failed, result.stdout + result.stderr
     outbox = root / "outbox"
@@ -274,7 +277,10 @@ def test_a_template_syntax_error_in_the_workers_is_named_in_norwegian(tmp_path):
     batch_rows(root / "b.xlsx", 3)
     result = run_cli("batch", "b.xlsx", "--jobs", "2", cwd=root)
     assert result.returncode == ExitCode.failed, result.stdout + result.stderr
-    assert "Malen innkalling_nb.docx har en feil i en kode med {{ }} eller {% %}" in result.stderr
+    assert (
+        "Malen innkalling_nb.docx må rettes før den kan brukes: I avsnittet «{{ bruker.navn» "
+        "(i teksten): koden «{{ bruker.navn» er ikke hel; «}}» mangler." in result.stderr
+    )
     assert "ipdocs templates check" in result.stderr
     assert "Noe gikk galt" not in result.stderr and "TemplateSyntaxError" not in result.stderr
     assert outbox_files(root / "outbox") == []

@@ -144,7 +144,13 @@ _UNPREPARED = object()
 
 @lru_cache(maxsize=32)
 def _cached(path: Path, mtime_ns: int, size: int) -> DocumentTemplate:
-    return DocumentTemplate(path)
+    from .template_check import refuse_if_broken  # it renders with this module
+
+    template = DocumentTemplate(path)
+    # A template that would fail `ipdocs templates check` makes no document at all, not one
+    # with a line silently missing.
+    refuse_if_broken(path, template.data)
+    return template
 
 
 def load_template(path: Path) -> DocumentTemplate:

@@ -176,7 +176,11 @@ def template_lines(reports: Iterable[TemplateReport]) -> tuple[list[str], int]:
             lines += [f"  - {problem}" for problem in report.problems]
         else:
             lines.append(f"I orden: {report.path}")
-    lines.append("Alle malene er i orden." if not failures else f"{failures} mal(er) må rettes.")
+    lines.append(
+        "Alle malene er i orden."
+        if not failures
+        else f"{failures} {'mal' if failures == 1 else 'maler'} må rettes."
+    )
     return lines, failures
 
 
