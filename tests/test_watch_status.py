@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import run_cli
-from watchkit import yaml_input
+from watchkit import WatcherProcess, make_office, wait_until, yaml_input
 
 from ipdocs.errors import ExitCode
 
@@ -60,3 +60,37 @@ def test_watch_refuses_an_inbox_around_the_outbox(tmp_path):
     result = run_cli("watch", "--inbox", ".", "--outbox", "outbox", cwd=tmp_path)
     assert result.returncode == ExitCode.usage
     assert "ikke den ene inni den andre" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_open_failure_clears_when_its_file_leaves_feil_and_alle_shows_how(tmp_path):
+    """Issue 10: «Åpne feil (8)» never cleared, not when the file was deleted from feil/ as
+    the report says is fine, nor when the fixed file was made under a new name."""
+    root = make_office(tmp_path)
+    inbox = root / "inbox"
+    bad = yaml_input("referat", "IP-2026-0043").replace(b"dato: 2026-12-03", b'dato: "33.12.2026"')
+    watcher = WatcherProcess(root).started()
+    (inbox / "slettes.yaml").write_bytes(bad)
+    (inbox / "rettes.yaml").write_bytes(bad.replace(b"IP-2026-0043", b"IP-2026-0044"))
+    for name in ("slettes.yaml", "rettes.yaml"):
+        wait_until(
+            lambda name=name: (inbox / "feil" / f"{name}.feil.txt").is_file(),
+            timeout=30,
+            what=f"{name} refused",
+        )
+    first = run_cli("status", cwd=root).stdout
+    assert "Åpne feil (2)" in first
+    assert "Rapport: inbox/feil/slettes.yaml.feil.txt" in first
+    # One deleted from feil/; the other taken out, fixed and dropped under a new name.
+    (inbox / "feil" / "slettes.yaml").unlink()
+    (inbox / "feil" / "slettes.yaml.feil.txt").unlink()
+    fixed = (inbox / "feil" / "rettes.yaml").read_bytes().replace(b'"33.12.2026"', b"2026-12-03")
+    (inbox / "feil" / "rettes.yaml").unlink()
+    (inbox / "rettet.yaml").write_bytes(fixed)
+    wait_until(lambda: (inbox / "ferdig" / "rettet.yaml").is_file(), timeout=30, what="made")
+    assert watcher.stop() == 0
+    after = run_cli("status", cwd=root).stdout
+    assert "Ingen åpne feil." in after, after
+    everything = run_cli("status", "--alle", cwd=root).stdout
+    assert "Rettet eller fjernet (2):" in everything
+    assert "slettes.yaml: filen er ikke lenger i feil/ (flyttet eller slettet)" in everything
+    assert "rettes.yaml: filen er ikke lenger i feil/" in everything

@@ -333,12 +333,15 @@ def watch(
 @cli.command(
     help="""Vis hva som er laget nylig, og filer med feil som ikke er rettet ennå.
 
-En feil regnes som rettet når en fil med samme navn er laget etterpå.
+En feil regnes som rettet når en fil med samme navn er laget etterpå, eller
+når filen ikke lenger ligger i inbox/feil/ (du har tatt den ut for å rette den,
+eller slettet den). Med --alle ser du også feilene som er rettet, og hvordan.
 
 \b
 Eksempel:
   ipdocs status
   ipdocs status --antall 50
+  ipdocs status --alle
 """
 )
 @_click_nb.folder_option("--outbox", "Mappen med dokumentene (standard: outbox/).")
@@ -353,8 +356,13 @@ Eksempel:
     metavar="N",
     help="Hvor mange av de siste filene som vises (standard: 15).",
 )
+@click.option(
+    "--alle", is_flag=True, help="Vis også feilene som er rettet eller fjernet, og hvordan."
+)
 @click.pass_context
-def status(ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: int) -> int:
+def status(
+    ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: int, alle: bool
+) -> int:
     from .ledger import default_path
     from .watch.status import status_lines
 
@@ -364,7 +372,9 @@ def status(ctx: click.Context, outbox: Path | None, inbox: Path | None, antall: 
         click.echo(f"Ingenting er laget i {settings.outbox} ennå.")
         return ExitCode.ok
     with Ledger(path) as ledger:
-        lines = status_lines(ledger, outbox=settings.outbox, inbox=settings.inbox, limit=antall)
+        lines = status_lines(
+            ledger, outbox=settings.outbox, inbox=settings.inbox, limit=antall, everything=alle
+        )
     click.echo("\n".join(lines))
     return ExitCode.ok
 

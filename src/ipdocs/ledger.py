@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     received_at TEXT NOT NULL,
     outputs TEXT NOT NULL DEFAULT '[]',
     warnings TEXT NOT NULL DEFAULT '[]',
-    problems TEXT NOT NULL DEFAULT '[]'
+    problems TEXT NOT NULL DEFAULT '[]',
+    kept TEXT                        -- refused: where the watcher kept it (inbox/feil/…)
 );
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
 CREATE TABLE IF NOT EXISTS documents (
@@ -109,6 +110,7 @@ def _prepare(db: sqlite3.Connection) -> None:
                 db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            _add_columns(db)
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -126,6 +128,26 @@ def _full_disk(path: Path) -> Iterator[None]:
             folder = path.parent.parent if path.parent.name == ".ipdocs" else path.parent
             raise disk_full(folder) from None
         raise
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Columns newer than a ledger made by an older ipdocs."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(inputs)")}
+    if "kept" not in have:
+        try:
+            db.execute("ALTER TABLE inputs ADD COLUMN kept TEXT")
+        except sqlite3.OperationalError as exc:  # another process added it in between
+            if "duplicate column" not in str(exc):
+                raise
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A refused input, and why it no longer needs anyone (None: it is still open)."""
+
+    row: InputRow
+    cleared: str | None
+    kept: Path | None  # where the watcher put the file (inbox/feil/…), if it did
 
 
 class Ledger:
@@ -265,6 +287,15 @@ class Ledger:
                 (sha256, redact(name), _now(), json.dumps(of.outputs)),
             )
 
+    def keep_failed(self, sha256: str, name: str, path: Path) -> None:
+        """The watcher kept the refused input `name` at `path` (in inbox/feil/)."""
+        with self._db:
+            self._db.execute(
+                "UPDATE inputs SET kept = ? WHERE id = (SELECT max(id) FROM inputs"
+                " WHERE sha256 = ? AND name = ? AND status IN ('refused', 'partial'))",
+                (str(Path(path).resolve()), sha256, redact(name)),
+            )
+
     def _upsert_document(
         self,
         case: str,
@@ -358,15 +389,40 @@ class Ledger:
         return row[0] if row else None
 
     def open_failures(self, limit: int = 50) -> list[InputRow]:
-        """Refused inputs not followed by a later input of the same name (not fixed yet)."""
+        """Refused inputs nobody has dealt with yet (see `failures`)."""
+        return [f.row for f in self.failures(limit=limit) if f.cleared is None]
+
+    def failures(self, limit: int = 50, *, cleared: bool = False) -> list[Failure]:
+        """Refused inputs, newest first; with `cleared`, also those dealt with, and how.
+
+        A failure is dealt with when a later input of the same name came in (made, or
+        refused again: then that one is the open failure), or when the watcher kept the file
+        in inbox/feil/ and it is no longer there (deleted, or taken out to be fixed).
+        """
         rows = self._db.execute(
-            "SELECT sha256, name, status, received_at, outputs, warnings, problems FROM inputs i"
-            " WHERE status IN ('refused', 'partial')"
-            " AND NOT EXISTS (SELECT 1 FROM inputs j WHERE j.name = i.name AND j.id > i.id)"
-            " ORDER BY id DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [_input(r) for r in rows]
+            "SELECT i.sha256, i.name, i.status, i.received_at, i.outputs, i.warnings, i.problems,"
+            " i.kept, (SELECT j.status || '|' || j.received_at FROM inputs j"
+            "  WHERE j.name = i.name AND j.id > i.id ORDER BY j.id LIMIT 1)"
+            " FROM inputs i WHERE i.status IN ('refused', 'partial') ORDER BY i.id DESC"
+        )
+        found: list[Failure] = []
+        for r in rows:
+            kept = Path(r[7]) if r[7] else None
+            reason = None
+            if r[8]:
+                status, when = r[8].split("|", 1)
+                reason = (
+                    f"filen ble lagt inn på nytt {_short_time(when)}, og avvist igjen"
+                    if status in ("refused", "partial")
+                    else f"rettet: filen ble laget på nytt {_short_time(when)}"
+                )
+            elif kept is not None and not kept.exists():
+                reason = "filen er ikke lenger i feil/ (flyttet eller slettet)"
+            if reason is None or cleared:
+                found.append(Failure(_input(r[:7]), reason, kept))
+                if len(found) >= limit:
+                    break
+        return found
 
     def recent(self, limit: int = 20) -> list[InputRow]:
         rows = self._db.execute(
@@ -381,6 +437,13 @@ def _input(row: tuple[Any, ...]) -> InputRow:
     return InputRow(
         row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]), json.loads(row[6])
     )
+
+
+def _short_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y kl. %H.%M")
+    except ValueError:
+        return iso
 
 
 def _now() -> str:

@@ -92,7 +92,9 @@ class Handler:
                     result = process_file(
                         claim.path, settings, ledger=self.ledger, converter=self.converter
                     )
-                    outcome.file_result(claim, result, self.folders)
+                    kept = outcome.file_result(claim, result, self.folders)
+                    if result.refused:  # `ipdocs status` clears it once it leaves feil/
+                        self.ledger.keep_failed(sha, claim.rel.name, kept)
                     self._log_result(result, short)
             finally:
                 self.locks.release(sha)

@@ -1,7 +1,8 @@
 """`ipdocs status`: recent work and open failures, in plain Norwegian, from the ledger.
 
-An open failure is a refused file whose name has not come in again since (when the fixed file
-is dropped again and made, the failure is closed).
+An open failure is a refused file nobody has dealt with: its name has not come in again since
+(the fixed file dropped again and made closes it), and the file the watcher kept in
+inbox/feil/ is still there. `--alle` also shows the ones dealt with, and how.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ _STATUS = {
 }
 
 
-def status_lines(ledger: Ledger, *, outbox: Path, inbox: Path | None, limit: int) -> list[str]:
+def status_lines(
+    ledger: Ledger, *, outbox: Path, inbox: Path | None, limit: int, everything: bool = False
+) -> list[str]:
     lines: list[str] = []
     recent = ledger.recent(limit)
     if not recent:
@@ -31,7 +34,9 @@ def status_lines(ledger: Ledger, *, outbox: Path, inbox: Path | None, limit: int
         lines.append(f"Siste {len(recent)} fil{'er' if len(recent) != 1 else ''} (nyeste først):")
         for row in recent:
             lines.append(f"  {_when(row.received_at)}  {row.name}: {_what(row, outbox)}")
-    failures = ledger.open_failures()
+    known = ledger.failures(cleared=everything, limit=200 if everything else 50)
+    failures = [f.row for f in known if f.cleared is None]
+    kept = {f.row.name: f.kept for f in known if f.cleared is None}
     lines.append("")
     if not failures:
         lines.append("Ingen åpne feil.")
@@ -46,9 +51,20 @@ def status_lines(ledger: Ledger, *, outbox: Path, inbox: Path | None, limit: int
                 lines.append(f"      - {problem}")
             if len(row.problems) > 3:
                 lines.append(f"      … og {len(row.problems) - 3} til")
-            report = _report(inbox, row.name)
+            report = _report(inbox, row.name, kept.get(row.name))
             if report is not None:
                 lines.append(f"      Rapport: {report}")
+    if everything:
+        cleared = [f for f in known if f.cleared is not None]
+        lines.append("")
+        if not cleared:
+            lines.append("Ingen feil er rettet eller fjernet ennå.")
+        else:
+            lines.append(f"Rettet eller fjernet ({len(cleared)}):")
+            for failure in cleared:
+                lines.append(
+                    f"  {_when(failure.row.received_at)}  {failure.row.name}: {failure.cleared}"
+                )
     if inbox is not None:
         waiting = _waiting(inbox)
         if waiting is not None:
@@ -87,7 +103,14 @@ def _when(received_at: str) -> str:
         return received_at
 
 
-def _report(inbox: Path | None, name: str) -> Path | None:
+def _report(inbox: Path | None, name: str, kept: Path | None = None) -> Path | None:
+    if kept is not None:
+        beside = kept.with_name(redact(kept.name) + REPORT_SUFFIX)
+        if beside.is_file():
+            try:
+                return beside.relative_to(Path.cwd().resolve())
+            except ValueError:
+                return beside
     if inbox is None:
         return None
     failed = inbox / FAILED
