@@ -229,8 +229,16 @@ def test_skeleton_batch_workbook_is_ready_to_fill_and_renders(tmp_path):
     assert isinstance(example["dato"].value, dt.datetime)
     assert example["dato"].number_format == "DD.MM.YYYY"
     assert example["fra"].number_format == "HH:MM"
-    assert sheet["C40"].number_format == "DD.MM.YYYY"  # empty rows are formatted ahead
+    # What is typed below the example gets the column's format; no empty rows formatted ahead.
+    assert sheet.column_dimensions["C"].number_format == "DD.MM.YYYY"
+    assert sheet.column_dimensions["D"].number_format == "HH:MM"
+    assert sheet.max_row == 2
+    assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["J"].width >= 40
+    checks = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert checks["C2:C2000"].type == "date" and "03.12.2026" in checks["C2:C2000"].error
+    assert checks["D2:D2000 E2:E2000"].type == "time"
+    assert "Her skal det stå et klokkeslett" in checks["D2:D2000 E2:E2000"].error
     instructions = "\n".join(
         str(c.value) for r in book["Slik fyller du ut"].iter_rows() for c in r if c.value
     )
@@ -367,7 +375,7 @@ def test_batch_refuses_what_is_not_a_list_of_invitations(tmp_path, name):
     assert not (tmp_path / "outbox").exists()
 
 
-def test_the_progress_bar_length_comes_from_the_files_size_not_a_read_of_every_row(tmp_path):
+def test_the_progress_bar_counts_rows_with_content(tmp_path):
     from ipdocs.readers.batch import count_rows, is_batch_file
 
     header = list(row())
@@ -375,6 +383,44 @@ def test_the_progress_bar_length_comes_from_the_files_size_not_a_read_of_every_r
         tmp_path / "b.xlsx", header, [list(row(sak=f"IP-{n}").values()) for n in range(7)]
     )
     assert count_rows(book) == 7 and is_batch_file(book) is True
+    # Issue 10: the bar stopped at 3 %, counting rows Excel keeps only because they are
+    # formatted. Such rows are not counted.
+    formatted = openpyxl.load_workbook(book)
+    for number in range(9, 501):
+        formatted.active.cell(row=number, column=3).number_format = "DD.MM.YYYY"
+    formatted.save(book)
+    assert openpyxl.load_workbook(book).active.max_row == 500
+    assert count_rows(book) == 7
     csv_path = _csv_rows_path(tmp_path)
     assert count_rows(csv_path) == 1  # one row, with line breaks inside its quoted cells
     assert is_batch_file(DATA / "formats_referat.yaml") is False
+
+
+def test_a_participant_without_a_role_is_a_warning_naming_the_cell(tmp_path):
+    header = SENT_HEADER
+    rows = [
+        list(row(sak="IP-1", deltakere="Per Olsen (Fastlege); Line Berg").values()),
+        list(row(sak="IP-2").values()),
+    ]
+    workbook(tmp_path / "b.xlsx", header, rows)
+    result = run_cli("batch", "b.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "Advarsel: rad 2: Cellen Innkallinger!J2 (kolonnen «deltakere»): «Line Berg» har ingen "
+        "rolle. Skriv rollen i parentes, for eksempel «Line Berg (Fastlege)»." in result.stdout
+    )
+    assert "rad 3: Cellen" not in result.stdout
+    assert "Ferdig: 2 innkallinger laget (2 med advarsler), 0 rader avvist." in result.stdout
+
+
+def test_a_warning_on_many_rows_is_said_once_with_its_rows(tmp_path):
+    rows = [list(row(sak=f"IP-{n}", dato=f"{n:02d}.12.2026").values()) for n in (1, 2, 3, 7)]
+    rows.insert(3, [None] * len(SENT_HEADER))  # a blank row 5
+    workbook(tmp_path / "b.xlsx", SENT_HEADER, rows)
+    result = run_cli("batch", "b.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    gp = [line for line in result.stdout.splitlines() if "fastlege er invitert" in line]
+    assert gp == [
+        "Advarsel: rad 2–4 og 6: En fastlege er invitert. Husk å bestille dobbelttime via "
+        "legekontoret."
+    ]

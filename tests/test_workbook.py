@@ -315,3 +315,94 @@ def test_the_meeting_sheet_takes_the_fields_of_formats_additions(tmp_path):
     invitation += [("forste_mote", "ja")]
     entry = read_one(workbook(tmp_path, rows=invitation, sheets=FOUR_SHEETS, name="i.xlsx"))
     assert entry.problems == () and entry.document.first_meeting is True
+
+
+# --- the skeleton workbooks guide (issue 10, point 9) ----------------------------------------
+
+
+def _checks(ws) -> dict[str, tuple[str, str, str]]:
+    """Each checked cell range → (type, list or lower bound, error text), as Excel reads it."""
+    return {str(v.sqref): (v.type, v.formula1, v.error) for v in ws.data_validations.dataValidation}
+
+
+def test_the_referat_skeleton_has_every_sheet_checks_and_fills_the_minutes(tmp_path):
+    import openpyxl
+
+    result = run_cli("skeleton", "referat", "--xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "referat.xlsx")
+    assert book.sheetnames == [
+        "Møte",
+        "Deltakere",
+        "Foresatte",
+        "Saksliste",
+        "Mål",
+        "Tiltak",
+        "Tiltak fra forrige",
+        "Slik fyller du ut",
+    ]
+    meeting = book["Møte"]
+    row_of = {meeting.cell(row=r, column=1).value: r for r in range(1, meeting.max_row + 1)}
+    for name in (
+        "sprak",
+        "bruker_adresse",
+        "bruker_fodt",
+        "svarfrist",
+        "sendt",
+        "forste_mote",
+        "skrevet",
+        "bruker_til_stede",
+        "evaluering",
+        "avslutning",
+        "neste_mote_deltakere",
+        "koordinator_epost",
+    ):
+        assert name in row_of, name
+    checks = _checks(meeting)
+    by_cell = {cell: check for cells, check in checks.items() for cell in cells.split()}
+    assert by_cell[f"B{row_of['dokument']}"][:2] == ("list", '"innkalling,referat"')
+    assert by_cell[f"B{row_of['sprak']}"][:2] == ("list", '"nb,nn"')
+    assert by_cell[f"B{row_of['bruker_til_stede']}"][:2] == ("list", '"ja,nei"')
+    for date_field in ("dato", "neste_mote_dato", "skrevet", "svarfrist"):
+        kind, _, error = by_cell[f"B{row_of[date_field]}"]
+        assert kind == "date" and error.startswith("Her skal det stå en dato"), date_field
+    assert by_cell[f"B{row_of['fra']}"][0] == "time"
+    assert meeting[f"B{row_of['dato']}"].number_format == "DD.MM.YYYY"
+    assert meeting[f"B{row_of['fra']}"].number_format == "HH:MM"
+    assert _checks(book["Deltakere"])["C2:C200"][:2] == ("list", '"ja,nei"')
+    assert _checks(book["Tiltak"])["C2:C200"][0] == "date"
+    statuses = _checks(book["Tiltak fra forrige"])["D2:D200"]
+    assert statuses[:2] == ("list", '"utført,pågår,ikke startet,avsluttet"')
+    for ws in book.worksheets[:-1]:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.column_dimensions["A"].width >= 20, ws.title
+    guide = "\n".join(
+        str(c.value) for r in book["Slik fyller du ut"].iter_rows() for c in r if c.value
+    )
+    assert "Foresatte" in guide and "03.12.2026" in guide and "bare innkalling" in guide
+    # Read back and made: the guardian and the next meeting's participants are in the minutes
+    # (before, «Ingen foresatte eller verge deltok.» and an empty «Hvem skal delta»).
+    made = run_cli("render", "referat.xlsx", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "Advarsel" not in made.stdout and "kommer ikke med" not in made.stdout
+    [docx] = (tmp_path / "outbox" / "IP-2026-0042").glob("*_referat.docx")
+    text = docx_text(docx)
+    assert "Anne Nordmann" in text
+    assert "Kari Nordmann, Ola Hansen og Per Olsen" in text
+
+
+def test_the_innkalling_skeleton_makes_an_invitation_without_warnings_about_unused_cells(
+    tmp_path,
+):
+    import openpyxl
+
+    assert run_cli("skeleton", "innkalling", "--xlsx", cwd=tmp_path).returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "innkalling.xlsx")
+    assert "Foresatte" in book.sheetnames and "Slik fyller du ut" in book.sheetnames
+    assert [c.value for c in book["Foresatte"][1]] == ["navn", "rolle"]
+    assert book["Foresatte"].max_row == 1  # the minutes' sheet, left for the referat
+    made = run_cli("render", "innkalling.xlsx", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "kommer ikke med" not in made.stdout
+    [docx] = (tmp_path / "outbox" / "IP-2026-0042").glob("*_innkalling.docx")
+    assert "Søknad om avlastning" in docx_text(docx)

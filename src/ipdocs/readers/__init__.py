@@ -88,7 +88,10 @@ def _entry(
 def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
     """One entry per filled row of a batch (readers/batch.py), each validated on its own."""
     for label, raw, source in rows:
-        yield _entry(label, raw, source, today=today, default_language=default_language)
+        notices = tuple(getattr(source, "notices", ()))  # e.g. a participant without a role
+        yield _entry(
+            label, raw, source, today=today, default_language=default_language, notices=notices
+        )
 
 
 def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iterator[Entry]:

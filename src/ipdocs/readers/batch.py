@@ -20,9 +20,10 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Notice, Problem
 from ..kinds import DocumentKind
 from .fields import Path_, Source, describe, normalise_key, shown, suggest
+from .values import split_list, split_participant
 from .workbook import MEETING_FIELDS
 from .workbook import _put as put
 
@@ -79,6 +80,7 @@ class RowSource(Source):
 
     def __init__(self, prefix: str, row: int, letters: dict[str, str]):
         self.prefix, self.row, self.letters = prefix, row, letters
+        self.notices: list[Notice] = []  # the row is still made; a person should look
 
     def where(self, path: Path_) -> str:
         for size in range(len(path), 0, -1):
@@ -134,10 +136,14 @@ def is_batch_file(path: Path) -> bool | None:
         book.close()
 
 
+_COUNTED_ROWS = 5000  # beyond this, a workbook's own size record is good enough for a bar
+
+
 def count_rows(path: Path) -> int | None:
-    """About how many rows a batch file has, for a progress bar (the run sets the exact
-    count when it is done); None if it cannot tell. A workbook's own size record is read,
-    not its rows: reading them all first cost a fifth of a second per 600 rows, for a bar."""
+    """How many rows with content a batch file has, for a progress bar (the run sets the
+    exact count when it is done); None if it cannot tell. A workbook's size record counts
+    rows that are only formatted (Excel keeps those), so the rows are counted, unless the
+    record says the sheet is very long: reading costs about a fifth of a second per 600."""
     try:
         if path.suffix.lower() == ".csv":
             text = decode_csv(path.read_bytes())
@@ -148,8 +154,8 @@ def count_rows(path: Path) -> int | None:
         try:
             for ws in book.worksheets:
                 if normalise_key(ws.title) == normalise_key(SHEET):
-                    if ws.max_row is not None:  # the <dimension> Excel writes
-                        return max(ws.max_row - 1, 0)
+                    if ws.max_row is not None and ws.max_row > _COUNTED_ROWS:
+                        return ws.max_row - 1  # the <dimension> Excel writes
                     return _filled(ws.iter_rows(values_only=True))
             return None
         finally:
@@ -225,7 +231,26 @@ def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]
             if isinstance(value, str):
                 value = value.strip()
             put(raw, COLUMNS[column], None if _blank(value) else value)
-        yield f"rad {number}", raw, RowSource(prefix, number, letters)
+        source = RowSource(prefix, number, letters)
+        _without_role(raw.get("deltakere"), source)
+        yield f"rad {number}", raw, source
+
+
+def _without_role(cell: object, source: RowSource) -> None:
+    """A participant written without «(Rolle)» is taken, and said (the letter then lists a
+    name with no role, and a GP written so gets no double-appointment warning)."""
+    if not isinstance(cell, str):
+        return
+    names = [name for name, role in map(split_participant, split_list(cell)) if name and not role]
+    if names:
+        listed = ", ".join(f"«{name}»" for name in names)
+        where = source.where(("deltakere",))
+        source.notices.append(
+            Notice(
+                f"{where[:1].upper()}{where[1:]}: {listed} har ingen rolle. "
+                f"Skriv rollen i parentes, for eksempel «{names[0]} (Fastlege)»."
+            )
+        )
 
 
 def _header(header, prefix: str, where: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The one-meeting workbook (FORMATS.md §2): sheet `Møte` with field/value rows, and the
-list sheets `Deltakere`, `Foresatte`, `Saksliste`, `Mål`, `Tiltak` with a header row.
+list sheets `Deltakere`, `Foresatte`, `Saksliste`, `Mål`, `Tiltak`, `Tiltak fra forrige` with a
+header row. The skeleton's «Slik fyller du ut» sheet is for people and is not read.
 
 It returns the same nested shape as a YAML file, plus a `Source` that names the cell of
 every value, so `mapping` reports `Tiltak!C3` where a YAML user would read `tiltak nr. 2`.
@@ -15,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..errors import InputError, Notice, Problem
 from ..kinds import DocumentKind
 from .fields import Path_, Source, describe, normalise_key, shown, suggest
-from .vocabulary import TOP_LEVEL
+from .vocabulary import NESTED, TOP_LEVEL
 
 # Field in the Møte sheet → its place in the nested document.
 MEETING_FIELDS: dict[str, Path_] = {
@@ -58,10 +59,17 @@ LIST_SHEETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "saksliste": ("saksliste", ("punkt",), True),
     "maal": ("maal", ("maal",), True),
     "tiltak": ("tiltak", ("tiltak", "ansvar", "frist"), False),
+    "tiltak_fra_forrige": (
+        "tiltak_fra_forrige",
+        ("tiltak", "ansvar", "frist", "status", "kommentar"),
+        False,
+    ),
 }
+# The skeleton's own instructions sheet: read by people, not by ipdocs.
+INSTRUCTIONS_SHEET = "Slik fyller du ut"
 _HEADER_WORDS = {"felt", "feltnavn", "field"}
 _SHEET_NAMES = {"deltakere": "Deltakere", "foresatte": "Foresatte", "saksliste": "Saksliste"}
-_SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak"}
+_SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak", "tiltak_fra_forrige": "Tiltak fra forrige"}
 _WITH_ARTICLE: dict[str, str] = {
     DocumentKind.invitation: "en innkalling",
     DocumentKind.minutes: "et referat",
@@ -105,6 +113,16 @@ class WorkbookSource(Source):
         return text
 
 
+def accepts(kind: str, target: Path_) -> bool:
+    """Whether a document of `kind` has the field at `target` (a field FORMATS.md names
+    before the document has it is then left out when empty, and warned about when filled)."""
+    used = TOP_LEVEL.get(kind)
+    if used is None or target[0] not in used:
+        return False
+    nested = NESTED.get(str(target[0]))
+    return len(target) < 2 or nested is None or target[1] in nested
+
+
 def is_meeting_workbook(sheetnames: list[str]) -> bool:
     return any(normalise_key(n) == "mote" for n in sheetnames)
 
@@ -112,7 +130,9 @@ def is_meeting_workbook(sheetnames: list[str]) -> bool:
 def _sheet_hint(sheet_key: str) -> str:
     names = {"mote": "Møte", **_SHEET_NAMES}
     close = difflib.get_close_matches(sheet_key, list(names), n=1, cutoff=0.6)
-    listed = "Arkene kan hete Møte, Deltakere, Foresatte, Saksliste, Mål og Tiltak."
+    listed = (
+        "Arkene kan hete Møte, Deltakere, Foresatte, Saksliste, Mål, Tiltak og Tiltak fra forrige."
+    )
     return f"Mente du arket «{names[close[0]]}»? {listed}" if close else listed
 
 
@@ -160,7 +180,7 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[
         target = MEETING_FIELDS[key]
         value = value_cell.value if value_cell is not None else None
         cell = f"{main.title}!{get_column_letter(2)}{key_cell.row}"
-        if used is not None and target[0] not in used:
+        if used is not None and not accepts(kind, target):
             if not _blank(value):
                 notices.append(
                     Notice(
@@ -173,7 +193,7 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[
         source.cells[target] = f"cellen {cell}"
 
     for sheet_key, ws in sheets.items():
-        if sheet_key == "mote":
+        if sheet_key in ("mote", normalise_key(INSTRUCTIONS_SHEET)):
             continue
         if sheet_key not in LIST_SHEETS:
             problems.append(

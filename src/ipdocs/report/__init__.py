@@ -42,13 +42,37 @@ NAME_WARNING = (
 
 
 def warning_lines(result: Result) -> list[str]:
-    lines: list[str] = []
+    """The warnings, each said once: the same warning on many rows of a batch names its rows
+    («rad 2–14 og 17: En fastlege er invitert…»), in the order the rows come."""
+    lines = []
     if redact(result.source.name) != result.source.name:
         lines.append(NAME_WARNING)
+    labels: dict[str, list[str]] = {}
     for made in result.made:
         for warning in made.warnings:
-            lines.append(redact(f"{_label(made.label)}{warning}"))
+            labels.setdefault(str(warning), []).append(made.label)
+    for text, where in labels.items():
+        lines.append(redact(f"{_label(_rows_label(where))}{text}"))
     return lines
+
+
+def _rows_label(labels: list[str]) -> str:
+    """["rad 2", "rad 3", "rad 4", "rad 7"] → "rad 2–4 og 7"; one label as it is."""
+    unique = list(dict.fromkeys(labels))
+    numbers = [
+        int(label[4:]) for label in unique if label.startswith("rad ") and label[4:].isdigit()
+    ]
+    if len(unique) == 1 or len(numbers) != len(unique):
+        return ", ".join(label for label in unique if label)
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    return f"rad {listed}"
 
 
 def refusal_report(result: Result, *, name: str) -> str:
