@@ -268,7 +268,8 @@ def test_end_to_end_render_file_a_scan_archive_and_close(tmp_path):
     assert second.returncode == ExitCode.ok, second.stdout + second.stderr
     assert "Lager PDF av 1 Word-dokument med LibreOffice" in second.stderr
     assert "PDF/A-2b" in second.stdout
-    assert "møterom 5" in _text(bundle)
+    newer = bundle.with_name(f"{bundle.stem}-2.pdf")  # the first archive of the day is kept
+    assert "møterom 5" in _text(newer) and "møterom 5" not in _text(bundle)
 
 
 def _text(path) -> str:
@@ -279,3 +280,76 @@ def _text(path) -> str:
         check=True,
     )
     return done.stdout
+
+
+# --- closing without consent, a second archive the same day, counts that agree --------------
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_closing_without_a_signed_consent_warns_in_the_summary_and_on_the_index(settings):
+    render(settings, DATA / "formats_fullmakt.yaml", DATA / "formats_referat.yaml")
+    result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        f"Advarsel: Saken {CASE} har ikke noe signert samtykke. Det står også i innholdslisten"
+        in result.stdout
+    )
+    [bundle] = (settings.outbox / CASE / "arkiv").glob("*.pdf")
+    from pypdf import PdfReader
+
+    index_page = PdfReader(bundle).pages[1].extract_text()
+    assert "Merk: Saken har ikke noe signert samtykke." in index_page
+
+
+def test_closing_with_a_signed_consent_has_no_such_warning(settings):
+    render(settings, DATA / "formats_referat.yaml")
+    signed_consent(settings)
+    result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "signert samtykke" not in result.stdout
+    [bundle] = (settings.outbox / CASE / "arkiv").glob("*.pdf")
+    assert "Merk:" not in _pdf_text(bundle)
+
+
+def test_a_second_archive_the_same_day_keeps_the_first_and_says_so(settings):
+    render(settings, DATA / "formats_referat.yaml")
+    signed_consent(settings)
+    first = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert first.returncode == 0, first.stdout + first.stderr
+    folder = settings.outbox / CASE / "arkiv"
+    [kept] = folder.glob("*.pdf")
+    before = kept.read_bytes()
+    second = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert second.returncode == 0, second.stdout + second.stderr
+    newer = folder / f"{kept.stem}-2.pdf"
+    assert newer.is_file() and kept.read_bytes() == before
+    assert (folder / f"{kept.stem}-2.manifest.json").is_file()
+    assert (folder / f"{kept.stem}.manifest.json").is_file()
+    assert (
+        f"Det fantes allerede et arkiv for saken med samme grunn og dato ({kept.name}). Det "
+        f"ligger der fortsatt; det nye heter {newer.name}." in second.stdout
+    )
+
+
+def test_the_cover_the_index_and_the_terminal_agree_on_documents_and_pages(settings):
+    render(settings, DATA / "formats_referat.yaml", DATA / "formats_fullmakt.yaml")
+    signed_consent(settings)  # a one-page scan; the rendered PDFs beside are one page each
+    result = run_cli("archive", CASE, "--grunn", "avslutning", cwd=settings.outbox.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [bundle] = (settings.outbox / CASE / "arkiv").glob("*.pdf")
+    from pypdf import PdfReader
+
+    pdf = PdfReader(bundle)
+    documents = len(pdf.pages) - 2  # the cover and one index page
+    said = f"3 dokumenter, {documents} sider"
+    whole = f"{len(pdf.pages)} sider med forside og innholdsliste"
+    assert f"({said}; {whole})" in result.stdout
+    cover_text = " ".join(pdf.pages[0].extract_text().split())
+    assert f"{said} ({whole})" in cover_text
+    index = " ".join(pdf.pages[1].extract_text().split())
+    assert index.count("03.12.2026") + index.count("23.10.2009") >= 3

@@ -71,6 +71,9 @@ def make_archive(
         if reason == "flytting":
             _require_transfer_consent(case, rows)
         parts = _locate(rows)
+        no_consent = reason == "avslutning" and not any(
+            r.kind == "samtykke" and r.origin == "signed" for r in rows
+        )
         front = cover.Cover(
             municipality=settings.municipality.name,
             unit=settings.municipality.unit,
@@ -81,17 +84,31 @@ def make_archive(
             made_on=settings.today,
             documents=0,
             pages=0,
+            no_consent=no_consent,
         )
         result = _build(settings, parts, front, reason=reason, pdfa=pdfa, say=say)
         if reason == "avslutning":
             ledger.close_case(case, reason)
-    return dataclasses.replace(result, closed=reason == "avslutning")
+    warnings = ()
+    if no_consent:
+        warnings = (
+            f"Saken {case} har ikke noe signert samtykke. Det står også i innholdslisten i "
+            "arkivet. Har personen skrevet under, skann samtykket og legg det i innboksen som "
+            f"{case}_samtykke_signert.pdf, og lag arkivet på nytt.",
+        )
+    return dataclasses.replace(result, closed=reason == "avslutning", warnings=warnings)
 
 
 def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say: Say) -> Archive:
     case = front.case
     folder = case_folder(settings.outbox, case) / "arkiv"
-    stem = f"{case}_{reason}_{settings.today.isoformat()}"
+    first = stem = f"{case}_{reason}_{settings.today.isoformat()}"
+    number = 1
+    # A second archive of the same case, reason and day keeps the first (and its checksums).
+    while (folder / f"{stem}.pdf").exists() or (folder / f"{stem}.manifest.json").exists():
+        number += 1
+        stem = f"{first}-{number}"
+    kept = folder / f"{first}.pdf" if number > 1 else None
     name = f"{stem}.pdf"
     target = folder / name
     say(f"Samler {_documents(len(parts))} for saken {case}.")
@@ -136,7 +153,10 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
         target.unlink(missing_ok=True)  # a bundle without its manifest is not left behind
         (folder / f"{stem}.manifest.json").unlink(missing_ok=True)
         raise
-    return Archive(target, manifest, len(parts), built.pages, digest, False)
+    document_pages = sum(p.pages for p in built.placed)
+    return Archive(
+        target, manifest, len(parts), built.pages, digest, False, document_pages, kept=kept
+    )
 
 
 def _documents(n: int, word: str = "dokument") -> str:

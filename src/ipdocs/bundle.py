@@ -93,8 +93,9 @@ def assemble(
     The parts' PDFs must stay open until this returns (their page contents are read while
     the bundle is written)."""
     counts = [len(pdf.pages) for _, pdf in parts]
-    front = replace(front, documents=len(parts), pages=sum(counts))
     n_front = 1 + cover.index_pages(len(parts))
+    # The cover says both counts, so it agrees with the index and with the terminal.
+    front = replace(front, documents=len(parts), pages=sum(counts), whole=n_front + sum(counts))
     placed, label, index = [], 1, n_front
     for (part, _), pages in zip(parts, counts, strict=True):
         placed.append(Placed(part, pages, label, index))

@@ -61,6 +61,8 @@ _WORDS = {
         "index_page": "Innhold, side {n} av {of}",
         "signed": "signert",
         "front": "Forside",
+        "whole": "{n} sider med forside og innholdsliste",
+        "no_consent": "Merk: Saken har ikke noe signert samtykke.",
     },
     "nn": {
         "title": "Arkivutskrift",
@@ -84,6 +86,8 @@ _WORDS = {
         "index_page": "Innhald, side {n} av {of}",
         "signed": "signert",
         "front": "Framside",
+        "whole": "{n} sider med framside og innhaldsliste",
+        "no_consent": "Merk: Saka har ikkje noko signert samtykke.",
     },
 }
 
@@ -116,6 +120,8 @@ class Cover:
     made_on: dt.date
     documents: int
     pages: int  # the documents' pages, without the cover and index
+    whole: int = 0  # every page of the bundle, the cover and index included
+    no_consent: bool = False  # the case has no signed consent: said on the index page
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,7 @@ def draw(cover: Cover, entries: list[Entry], lang: str) -> FrontMatter:
     texts = [w["title"], w["secret"], w["consent"], w["contents"], cover.municipality, cover.unit]
     texts += [label for label, _ in lines] + [value for _, value in lines]
     texts += [e.title for e in entries] + [w["index_page"], w["number"], w["document"]]
+    texts += [w["no_consent"]]
     regular, bold = _fonts("".join(texts))
     buffer = io.BytesIO()
     with _plain_flate():
@@ -188,7 +195,8 @@ def _cover_lines(cover: Cover, w: dict) -> list[tuple[str, str]]:
         (w["date"], language.date(cover.made_on)),
         (
             w["contents"],
-            f"{_count(cover.documents, w['documents'])}, {_count(cover.pages, w['pages'])}",
+            f"{_count(cover.documents, w['documents'])}, {_count(cover.pages, w['pages'])}"
+            + (f" ({w['whole'].format(n=cover.whole)})" if cover.whole else ""),
         ),
     ]
     return lines
@@ -260,6 +268,9 @@ def _draw_index(canvas: Canvas, cover: Cover, entries, w: dict, regular: str, bo
                 rows.textOut(text)
             links.append(Link(1 + page, (_LEFT, y - 5, _RIGHT, y + 13), number))
         canvas.drawText(rows)
+        if cover.no_consent and page == total - 1:
+            canvas.setFont(bold, 11)
+            canvas.drawString(_LEFT, 70, w["no_consent"])
         canvas.setFont(regular, 11)
         if total > 1:
             canvas.drawCentredString(_WIDTH / 2, 40, w["index_page"].format(n=page + 1, of=total))

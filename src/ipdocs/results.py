@@ -86,9 +86,12 @@ class Archive:
     path: Path
     manifest: Path
     documents: int
-    pages: int
+    pages: int  # every page, the cover and index included
     sha256: str
     closed: bool  # the case was marked closed
+    document_pages: int = 0  # the documents' own pages, as the cover counts them
+    warnings: tuple[str, ...] = ()
+    kept: Path | None = None  # an archive of the same case, reason and day, left as it was
 
 
 @dataclass(frozen=True)

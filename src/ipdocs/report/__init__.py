@@ -219,11 +219,19 @@ def archive_lines(made: Archive, case: str, *, pdfa: bool) -> list[str]:
     """`ipdocs archive`: where the bundle is, what it holds, and whether the case closed."""
     pdfa_note = ", PDF/A-2b" if pdfa else ""
     documents = f"{made.documents} dokument{'er' if made.documents != 1 else ''}"
-    pages = f"{made.pages} side{'r' if made.pages != 1 else ''}"
+    pages = f"{made.document_pages} side{'r' if made.document_pages != 1 else ''}"
+    # The same two counts the cover gives: the documents' pages, and every page.
+    whole = f"{made.pages} sider med forside og innholdsliste"
     lines = [
-        f"Laget arkivet: {made.path}  ({documents}, {pages}{pdfa_note})",
+        f"Laget arkivet: {made.path}  ({documents}, {pages}; {whole}{pdfa_note})",
         f"Sjekksummer: {made.manifest}",
     ]
+    if made.kept is not None:
+        lines.append(
+            f"Det fantes allerede et arkiv for saken med samme grunn og dato ({made.kept.name}). "
+            f"Det ligger der fortsatt; det nye heter {made.path.name}."
+        )
+    lines += [f"Advarsel: {warning}" for warning in made.warnings]
     if made.closed:
         lines.append(
             f"Saken {case} er merket som avsluttet. Kommer det nye filer til saken, får du en "
