@@ -57,6 +57,19 @@ class Municipality:
     coordinator_word: str = "koordinator"
 
 
+# What `ipdocs init` writes in [kommune]: a document still signed with one of these was made
+# before anyone filled in the municipality.
+EXAMPLE = Municipality(
+    name="Eksempel kommune",
+    unit="Koordinerende enhet",
+    phone="00 00 00 00",
+    email="post@eksempel.kommune.no",
+    address="Rådhusgata 1, 0000 Eksempel",
+)
+_FIELD_NAMES = {"name": "navn", "unit": "enhet", "phone": "telefon", "email": "epost"}
+_FIELD_NAMES |= {"address": "adresse"}
+
+
 @dataclass(frozen=True)
 class Settings:
     municipality: Municipality = field(default_factory=Municipality)
@@ -70,6 +83,7 @@ class Settings:
     settle_seconds: float = 2.0
     poll_interval: float = 1.0
     rescan_seconds: float = 30.0  # the watcher's full look through the inbox, and retry delay
+    config: Path | None = None  # the ipdocs.toml read, if any
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -89,8 +103,43 @@ class Settings:
         values: dict = {}
         if config is not None:
             values = _from_toml(config)
+            values["config"] = config
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def sender_warning(settings: Settings) -> str | None:
+    """The warning a command that makes documents gives once, before them, when the letters
+    would go out without the municipality's own name and numbers; None when all is set."""
+    if settings.config is None:
+        return (
+            f"Fant ingen {CONFIG_NAME} i {Path.cwd()}. Dokumentene får da ingen avsender "
+            "(kommune, telefon, e-post og adresse), og outbox/ blir laget her. Gå til mappen "
+            f"der {CONFIG_NAME} ligger, bruk --config FIL, eller kjør «ipdocs init» her."
+        )
+    m = settings.municipality
+    example = [
+        _FIELD_NAMES[f.name]
+        for f in dataclasses.fields(Municipality)
+        if getattr(m, f.name) and getattr(m, f.name) == getattr(EXAMPLE, f.name)
+    ]
+    empty = [_FIELD_NAMES[f] for f in ("name", "phone") if not getattr(m, f)]
+    if not example and not empty:
+        return None
+    parts = []
+    if example:
+        parts.append(f"står fortsatt eksempelet i {_listed(example)}")
+    if empty:
+        parts.append(f"er {_listed(empty)} tom{'me' if len(empty) > 1 else ''}")
+    return (
+        f"I {settings.config} under [kommune] {' og '.join(parts)}. Det står på alle "
+        "dokumentene: fyll inn kommunens egne opplysninger der."
+    )
+
+
+def _listed(names: list[str]) -> str:
+    quoted = [f"«{n}»" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
 
 
 def _from_toml(path: Path) -> dict:
