@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import run_cli
-from watchkit import make_pdf, yaml_input
+from watchkit import WatcherProcess, make_office, make_pdf, wait_until, yaml_input
 
 from ipdocs.errors import ExitCode
 from ipdocs.ledger import Ledger
@@ -111,6 +111,7 @@ def test_a_second_scan_of_the_same_document_keeps_both(tmp_path, settings):
     old = dt.datetime(2026, 10, 5, 12).timestamp()
     for scan in (first, second):
         os.utime(scan, (old, old))
+    (settings.outbox / "IP-3").mkdir(parents=True)  # a case the outbox has (made by hand)
     with Ledger.for_outbox(settings.outbox) as ledger:
         one = process_file(first, settings, ledger=ledger)
         two = process_file(second, settings, ledger=ledger)
@@ -125,12 +126,47 @@ def test_a_second_scan_of_the_same_document_keeps_both(tmp_path, settings):
 
 def test_check_does_not_file(tmp_path):
     make_pdf(tmp_path / "IP-4_referat.pdf")
+    (tmp_path / "outbox" / "IP-4").mkdir(parents=True)
     result = run_cli("check", "IP-4_referat.pdf", cwd=tmp_path)
     assert (
         result.returncode == ExitCode.ok
         and "I orden: IP-4_referat.pdf: referat for IP-4" in result.stdout
     )
-    assert not (tmp_path / "outbox").exists()
+    assert list((tmp_path / "outbox").rglob("*")) == [tmp_path / "outbox" / "IP-4"]
+
+
+def test_a_scan_for_a_case_that_does_not_exist_is_refused_and_makes_no_case_folder(tmp_path):
+    """Issue 10: `IP-2026-0999_samtykke_signert.pdf` (a typo) went to ferdig/ and made a new
+    case folder; the consent was then missing from the right case."""
+    (tmp_path / "samtykke.yaml").write_bytes(yaml_input("samtykke", "IP-2026-0042"))
+    assert run_cli("render", "samtykke.yaml", cwd=tmp_path).returncode == 0
+    make_pdf(tmp_path / "IP-2026-0999_samtykke_signert.pdf")
+    result = run_cli("render", "IP-2026-0999_samtykke_signert.pdf", cwd=tmp_path)
+    assert result.returncode == ExitCode.refused, result.stdout + result.stderr
+    assert (
+        "Ukjent sak «IP-2026-0999»: saken finnes ikke i outbox (outbox). Sjekk saksnummeret i "
+        "filnavnet." in result.stdout
+    )
+    assert not (tmp_path / "outbox" / "IP-2026-0999").exists()
+
+
+def test_the_watcher_puts_a_scan_for_an_unknown_case_in_feil(tmp_path):
+    root = make_office(tmp_path)
+    (root / "samtykke.yaml").write_bytes(yaml_input("samtykke", "IP-2026-0042"))
+    assert run_cli("render", "samtykke.yaml", cwd=root).returncode == 0
+    watcher = WatcherProcess(root).started()
+    make_pdf(root / "inbox" / "IP-2026-0999_samtykke_signert.pdf")
+    report = root / "inbox" / "feil" / "IP-2026-0999_samtykke_signert.pdf.feil.txt"
+    wait_until(report.is_file, timeout=30, what="the scan refused")
+    assert watcher.stop() == 0
+    text = report.read_text(encoding="utf-8")
+    assert "Ukjent sak «IP-2026-0999»: saken finnes ikke i outbox" in text
+    assert "Sjekk saksnummeret i filnavnet." in text
+    assert (root / "inbox" / "feil" / "IP-2026-0999_samtykke_signert.pdf").is_file()
+    assert not (root / "outbox" / "IP-2026-0999").exists()
+    assert not (root / "inbox" / "ferdig").exists() or not list(
+        (root / "inbox" / "ferdig").iterdir()
+    )
 
 
 def test_a_scan_named_in_lower_case_joins_the_case_as_it_is_spelled(tmp_path):

@@ -244,8 +244,10 @@ def test_signed_scans_in_the_watched_folder(tmp_path):
         b"overforing_ved_flytting: false", b"overforing_ved_flytting: true"
     )
     (inbox / "samtykke.yaml").write_bytes(consent)
+    (inbox / "fullmakt.yaml").write_bytes(yaml_input("fullmakt", "IP-P-002"))
     watcher = WatcherProcess(root).started()
-    wait_until(lambda: (inbox / "ferdig" / "samtykke.yaml").is_file(), timeout=30, what="made")
+    for name in ("samtykke.yaml", "fullmakt.yaml"):
+        wait_until(lambda n=name: (inbox / "ferdig" / n).is_file(), timeout=30, what="made")
     make_pdf(inbox / "IP-P-001_samtykke_signert.pdf")
     (inbox / "signert" / "IP-P-002").mkdir(parents=True)
     make_pdf(inbox / "signert" / "IP-P-002" / "fullmakt 05.01.2027.pdf")

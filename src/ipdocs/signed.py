@@ -80,6 +80,13 @@ def process_signed(
         # spelled, not to a second case (which on a Windows share would be the same folder).
         identity = dataclasses.replace(identity, case=ledger.case_spelled(identity.case))
     documents = ledger.documents(identity.case) if ledger is not None else []
+    if not documents and not case_folder(settings.outbox, identity.case).is_dir():
+        # A typo in the case key (IP-2026-0999 for IP-2026-0042) would otherwise make a case
+        # of its own, and the consent would be missing from the right one.
+        result = Result(path, (), (Refused("", (_unknown_case(identity, settings),)),), digest)
+        if ledger is not None and write:
+            ledger.record(result)
+        return result
     date, notices = _document_date(identity, documents, path)
     transfer = None
     if identity.kind == DocumentKind.consent:
@@ -121,6 +128,16 @@ def process_signed(
         covers_transfer=transfer,
     )
     return Result(path, (made,), (), digest)
+
+
+def _unknown_case(identity: Identity, settings: Settings) -> Problem:
+    return Problem(
+        "filnavnet",
+        f"Ukjent sak «{identity.case}»: saken finnes ikke i outbox ({settings.outbox}). Sjekk "
+        "saksnummeret i filnavnet.",
+        f"Rett saksnummeret i filnavnet, for eksempel «{_EXAMPLE}», og legg filen i innboksen "
+        "igjen. Er saken ny, lag dokumentene for den med ipdocs først.",
+    )
 
 
 def identify(path: Path) -> Identity:
