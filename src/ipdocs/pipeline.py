@@ -63,7 +63,8 @@ def process_file(
     if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
         if ledger is None and run is not None:
             ledger = run.ledger
-        result = process_signed(path, settings, write=write, ledger=ledger)
+        known = run.cases() if run is not None else frozenset()
+        result = process_signed(path, settings, write=write, ledger=ledger, known_cases=known)
         if run is not None:
             run.add_done(result)  # counted with the run's other results
         return result

@@ -179,6 +179,10 @@ class Run:
         self._entries.append(_Entry(result))
         return result
 
+    def cases(self) -> frozenset[str]:
+        """The cases this run has made documents for so far (published or waiting)."""
+        return frozenset(m.case for e in self._entries for m in e.result.made)
+
     def add_done(self, result: Result) -> None:
         """A result finished without these stages (a signed scan, filed and recorded)."""
         self._entries.append(_Entry(result))

@@ -52,9 +52,17 @@ class Identity:
 
 
 def process_signed(
-    path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
+    path: Path,
+    settings: Settings,
+    *,
+    write: bool = True,
+    ledger: Ledger | None = None,
+    known_cases: frozenset[str] = frozenset(),
 ) -> Result:
-    """Check a signed scan and (when writing) file it; bad scans come back refused."""
+    """Check a signed scan and (when writing) file it; bad scans come back refused.
+
+    `known_cases` are cases the same run is making documents for (not yet in the outbox when
+    they wait for their PDF)."""
     path = Path(path)
     digest = ""
     try:
@@ -80,7 +88,8 @@ def process_signed(
         # spelled, not to a second case (which on a Windows share would be the same folder).
         identity = dataclasses.replace(identity, case=ledger.case_spelled(identity.case))
     documents = ledger.documents(identity.case) if ledger is not None else []
-    if not documents and not case_folder(settings.outbox, identity.case).is_dir():
+    known = identity.case.casefold() in {c.casefold() for c in known_cases}
+    if not documents and not known and not case_folder(settings.outbox, identity.case).is_dir():
         # A typo in the case key (IP-2026-0999 for IP-2026-0042) would otherwise make a case
         # of its own, and the consent would be missing from the right one.
         result = Result(path, (), (Refused("", (_unknown_case(identity, settings),)),), digest)
