@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS cases (
     closed_at TEXT,
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS written (
+    path TEXT PRIMARY KEY,           -- a file ipdocs put in the outbox (.docx, .pdf, .ics)
+    sha256 TEXT NOT NULL,            -- its bytes as written: changed since = edited by hand
+    source TEXT NOT NULL,            -- the name of the input it was made from
+    written_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS people (
     path TEXT PRIMARY KEY,           -- a rendered document (documents.path)
     sak TEXT NOT NULL,
@@ -286,6 +292,23 @@ class Ledger:
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'duplicate', ?, ?)",
                 (sha256, redact(name), _now(), json.dumps(of.outputs)),
             )
+
+    def record_written(self, files: list[tuple[Path, str]], *, source: str) -> None:
+        """Files ipdocs just put in the outbox, each with its SHA-256, made from `source`."""
+        now = _now()
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO written (path, sha256, source, written_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(str(Path(p).resolve()), sha, redact(source), now) for p, sha in files],
+            )
+
+    def written(self, path: Path) -> tuple[str, str] | None:
+        """The SHA-256 and input name of what ipdocs last wrote at `path`, if it did."""
+        row = self._db.execute(
+            "SELECT sha256, source FROM written WHERE path = ?", (str(Path(path).resolve()),)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def keep_failed(self, sha256: str, name: str, path: Path) -> None:
         """The watcher kept the refused input `name` at `path` (in inbox/feil/)."""

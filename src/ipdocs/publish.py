@@ -9,6 +9,7 @@ open their documents.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import tempfile
@@ -125,6 +126,88 @@ def publish_file(staged: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
     return target
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    """A file in the outbox ipdocs did not write as it is now, moved aside instead of replaced."""
+
+    original: Path  # where it was (where the new document goes)
+    kept: Path  # where it is now
+    edited: bool  # True: changed after ipdocs made it; False: made from another input
+    other_source: str = ""  # the input it was made from, when that was another one
+
+    def notice(self) -> str:
+        if self.edited:
+            why = "er endret etter at ipdocs laget det"
+        elif self.other_source:
+            why = f"ble laget fra en annen fil («{self.other_source}»)"
+        else:
+            why = "ble ikke laget av ipdocs"
+        return (
+            f"skrev ikke over: {self.original.name} {why}; den gamle ligger som "
+            f"{self.kept.name} i samme mappe."
+        )
+
+
+def keep_if_not_ours(
+    target: Path, written: tuple[str, str] | None, *, source: str
+) -> Kept | None:
+    """Before `target` is replaced: unless it is byte for byte the file ipdocs last wrote
+    there (`written`: its SHA-256 and the input's name, from the ledger) for this same input,
+    move it aside under a name that says so and when it was last changed
+    (`2026-12-03_innkalling.endret-2026-12-01T1412.docx`). A Word edit is never lost.
+    """
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        return None
+    if written is not None:
+        sha, made_from = written
+        edited = sha256_of(target) != sha
+        if not edited and made_from == source:
+            return None  # ours, as we left it: made again, nothing to keep
+    else:
+        edited, made_from = False, ""
+    import datetime as dt
+
+    when = dt.datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%dT%H%M")
+    word = "endret" if edited or written is None else "tidligere"
+    base = f"{target.stem}.{word}-{when}"
+    kept = target.with_name(f"{base}{target.suffix}")
+    number = 1
+    while True:
+        try:
+            _link_no_clobber_path(target, kept)
+            break
+        except FileExistsError:
+            number += 1
+            kept = target.with_name(f"{base}-{number}{target.suffix}")
+    return Kept(target, kept, edited or written is None, "" if edited else made_from)
+
+
+def _link_no_clobber_path(source: Path, target: Path) -> None:
+    """Move `source` to `target`, never replacing a file already there."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.rename(source, target)
+        return
+    os.unlink(source)
 
 
 def _link_no_clobber(tmp: str, target: Path) -> None:
