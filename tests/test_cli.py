@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import DATA, docx_text, require_program, run_cli
+from conftest import DATA, ROOT, docx_text, require_program, run_cli
 
 from ipdocs.errors import ExitCode
 from ipdocs.ledger import Ledger, default_path
@@ -226,3 +226,117 @@ def test_check_warns_like_render_about_a_closed_case_and_writes_nothing(tmp_path
     assert result.returncode == ExitCode.ok
     assert "Saken IP-2026-0042 er avsluttet" in result.stdout
     assert ledger_file.read_bytes() == before
+
+
+# --- one CLI language (issue 10, point 12) ---------------------------------------------------
+
+COMMANDS = (
+    ("render",),
+    ("check",),
+    ("skeleton",),
+    ("init",),
+    ("templates",),
+    ("templates", "check"),
+    ("watch",),
+    ("status",),
+    ("batch",),
+    ("archive",),
+)
+
+
+def test_minus_h_is_help_and_every_command_shows_an_example(tmp_path):
+    assert "Bruk: ipdocs" in run_cli("-h", cwd=tmp_path).stdout
+    for command in COMMANDS:
+        result = run_cli(*command, "-h", cwd=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Eksempel" in result.stdout, command
+        assert "Ukjent valg" not in result.stderr
+
+
+def test_the_command_list_has_whole_summaries(tmp_path):
+    out = run_cli("--help", cwd=tmp_path).stdout
+    flat = " ".join(out.split())
+    assert "Vis hva som er laget nylig, og filer med feil som ikke er rettet ennå" in flat
+    assert "Lag mange innkallinger på en gang fra et Excel-ark eller en CSV- fil" in flat
+    assert "..." not in out.split("Kommandoer:")[1]
+
+
+@pytest.mark.parametrize("name", ["--ut", "--out", "-o"])
+def test_ut_and_out_both_work_for_every_command_that_writes(tmp_path, name):
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
+    made = run_cli("render", "formats_fullmakt.yaml", name, "mappe", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert list((tmp_path / "mappe").rglob("*_fullmakt.docx"))
+    archived = run_cli(
+        "archive", "IP-2026-0042", "--grunn", "avslutning", name, "mappe", cwd=tmp_path
+    )
+    assert archived.returncode == 0, archived.stdout + archived.stderr
+    skeleton = run_cli("skeleton", "batch", "--xlsx", name, "ark.xlsx", cwd=tmp_path)
+    assert skeleton.returncode == 0 and (tmp_path / "ark.xlsx").is_file()
+    batch = run_cli("batch", "ark.xlsx", name, "bunke", "--uten-ics", cwd=tmp_path)
+    assert batch.returncode == 0, batch.stdout + batch.stderr
+    assert list((tmp_path / "bunke").rglob("*.docx")) and not list(
+        (tmp_path / "bunke").rglob("*.ics")
+    )
+
+
+def test_the_old_english_option_names_still_work(tmp_path):
+    shutil.copy(DATA / "formats_innkalling.yaml", tmp_path)
+    result = run_cli("--config", "ingen.toml", "render", "x", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    made = run_cli("render", "formats_innkalling.yaml", "--no-ics", "--out", "o", cwd=tmp_path)
+    assert made.returncode == 0 and not list((tmp_path / "o").rglob("*.ics"))
+    status = run_cli("status", "--outbox", "o", cwd=tmp_path)
+    assert status.returncode == 0 and "formats_innkalling.yaml" in status.stdout
+    assert run_cli("status", "--utboks", "o", cwd=tmp_path).stdout == status.stdout
+
+
+def test_init_writes_every_section_with_comments(tmp_path):
+    assert run_cli("init", cwd=tmp_path).returncode == 0
+    text = (tmp_path / "ipdocs.toml").read_text(encoding="utf-8")
+    sections = [line for line in text.splitlines() if line.startswith("[")]
+    assert sections == ["[kommune]", "[mapper]", "[overvaking]", "[utdata]"]
+    for line in text.splitlines():
+        if "=" in line and not line.startswith("#"):
+            assert "#" in line, f"no comment on «{line}»"
+
+
+def test_examples_are_commented_in_norwegian():
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        comments = " ".join(
+            line.split("#", 1)[1] for line in path.read_text("utf-8").splitlines() if "#" in line
+        ).casefold()
+        for english in ("optional", "default", "omit", "called in", "also covers", " for none"):
+            assert english not in comments, (path.name, english)
+
+
+# --- settings missing or still the example (issue 10, point 5) -------------------------------
+
+
+def test_no_settings_file_is_said_once_before_the_documents(tmp_path):
+    for kind in ("fullmakt", "innkalling"):
+        shutil.copy(DATA / f"formats_{kind}.yaml", tmp_path)
+    result = run_cli("render", "formats_fullmakt.yaml", "formats_innkalling.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.count("Advarsel: Fant ingen ipdocs.toml i ") == 1
+    assert "Dokumentene får da ingen avsender" in result.stderr
+    assert "kjør «ipdocs init» her" in result.stderr
+
+
+def test_the_example_municipality_is_named_with_the_file_and_fields(tmp_path):
+    assert run_cli("init", cwd=tmp_path).returncode == 0
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
+    result = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "Advarsel: I ipdocs.toml under [kommune] står fortsatt eksempelet i «navn», «enhet», "
+        "«telefon», «epost» og «adresse»." in result.stderr
+    )
+    toml = (tmp_path / "ipdocs.toml").read_text(encoding="utf-8")
+    toml = toml.replace('"Eksempel kommune"', '"Selbu kommune"').replace(
+        '"00 00 00 00"', '"400 31 579"'
+    )
+    (tmp_path / "ipdocs.toml").write_text(toml, encoding="utf-8")
+    partly = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
+    assert "eksempelet i «enhet», «epost» og «adresse»" in partly.stderr
+    assert "«navn»" not in partly.stderr

@@ -419,3 +419,68 @@ def test_a_ledger_that_cannot_record_takes_the_documents_back(tmp_path, settings
     assert "Per Olsen" in docx_text(document)
     assert not (settings.outbox / "IP-2026-0042" / "2009-10-23_fullmakt.docx").exists()
     assert staging_folders(settings.outbox) == []
+
+
+# --- never lose a user's file (issue 10, point 1) --------------------------------------------
+
+
+def _folder(tmp_path):
+    return tmp_path / "outbox" / "IP-2026-0042"
+
+
+def test_a_word_edit_survives_a_render_of_the_fixed_notes(tmp_path):
+    notes = tmp_path / "innkalling.yaml"
+    shutil.copy(DATA / "formats_innkalling.yaml", notes)
+    assert run_cli("render", "innkalling.yaml", cwd=tmp_path).returncode == 0
+    docx = _folder(tmp_path) / "2026-12-03_innkalling.docx"
+    word = WordDocument(str(docx))
+    word.add_paragraph("Husk å ta med vedtaket fra NAV.")  # added in Word
+    word.save(str(docx))
+    notes.write_text(notes.read_text("utf-8").replace("møterom 2", "møterom 3"), "utf-8")
+    again = run_cli("render", "innkalling.yaml", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    [kept] = _folder(tmp_path).glob("2026-12-03_innkalling.endret-*.docx")
+    assert (
+        "Advarsel: skrev ikke over: 2026-12-03_innkalling.docx er endret etter at ipdocs laget "
+        f"det; den gamle ligger som {kept.name} i samme mappe." in again.stdout
+    )
+    assert "Husk å ta med vedtaket fra NAV." in docx_text(kept)
+    assert "møterom 3" in docx_text(docx) and "møterom 3" not in docx_text(kept)
+    # Made again with nothing edited: replaced, nothing more kept, nothing said.
+    third = run_cli("render", "innkalling.yaml", cwd=tmp_path)
+    assert third.returncode == 0 and "skrev ikke over" not in third.stdout
+    assert len(list(_folder(tmp_path).glob("*.docx"))) == 2
+    assert len(list(_folder(tmp_path).glob("*.ics"))) == 1
+
+
+def test_a_document_from_another_input_is_kept_with_its_calendar_file(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(DATA / "formats_innkalling.yaml", tmp_path / name)
+    assert run_cli("render", "a.yaml", cwd=tmp_path).returncode == 0
+    before = (_folder(tmp_path) / "2026-12-03_innkalling.docx").read_bytes()
+    result = run_cli("render", "b.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [docx] = _folder(tmp_path).glob("2026-12-03_innkalling.tidligere-*.docx")
+    [ics] = _folder(tmp_path).glob("2026-12-03_innkalling.tidligere-*.ics")
+    assert docx.read_bytes() == before
+    assert "2026-12-03_innkalling.docx ble laget fra en annen fil («a.yaml»)" in result.stdout
+    assert f"den gamle ligger som {ics.name}" in result.stdout
+
+
+def test_a_hand_edited_pdf_is_kept_too(tmp_path, settings):
+    """The same guard for the .pdf beside the document (a fake converter, no LibreOffice)."""
+    notes = tmp_path / "fullmakt.yaml"
+    shutil.copy(DATA / "formats_fullmakt.yaml", notes)
+    settings = settings.replace(pdf=True)
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        for attempt in (1, 2):
+            with Run(settings, ledger=ledger, converter=FakeConverter()) as run:
+                pipeline.process_file(notes, settings, ledger=ledger, run=run)
+                [result] = run.finish()
+            pdf = settings.outbox / "IP-2026-0042" / "2009-10-23_fullmakt.pdf"
+            if attempt == 1:
+                pdf.write_bytes(pdf.read_bytes() + b"% signert og skannet inn igjen\n")
+    [kept] = pdf.parent.glob("2009-10-23_fullmakt.endret-*.pdf")
+    assert kept.read_bytes().endswith(b"% signert og skannet inn igjen\n")
+    assert any("skrev ikke over: 2009-10-23_fullmakt.pdf" in str(w) for w in result.warnings)
+    assert not list(pdf.parent.glob("*.endret-*.docx"))

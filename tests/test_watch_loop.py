@@ -210,7 +210,9 @@ def test_ipdocs_failing_gives_the_file_back_and_tries_again(tmp_path):
     broken.unlink()  # fixed: the bundled template is used
     wait_until(lambda: (inbox / "ferdig" / "innkalling.yaml").is_file(), timeout=30, what="made")
     assert watcher.stop() == 0
-    assert "innkalling.yaml" not in watcher.text()  # files named by hash in the log
+    # The log names the file, its hash after it (issue 10: «fil fdf33013» alone told nobody).
+    assert "Kunne ikke lage dokumentene fra filen «innkalling.yaml» (" in watcher.text()
+    assert "Laget innkalling for IP-F-001 (filen «innkalling.yaml» (" in watcher.text()
 
 
 def test_links_pipes_folders_hidden_and_temporary_files(tmp_path):

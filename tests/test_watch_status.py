@@ -77,6 +77,8 @@ def test_an_open_failure_clears_when_its_file_leaves_feil_and_alle_shows_how(tmp
             timeout=30,
             what=f"{name} refused",
         )
+    # The log names the file, the hash after it (issue 10: «Avvist: fil fdf33013» alone).
+    assert "Avvist: filen «slettes.yaml» (" in watcher.text()
     first = run_cli("status", cwd=root).stdout
     assert "Åpne feil (2)" in first
     assert "Rapport: inbox/feil/slettes.yaml.feil.txt" in first

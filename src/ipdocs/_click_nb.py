@@ -139,12 +139,27 @@ class Formatter(click.HelpFormatter):
 class Context(click.Context):
     formatter_class = Formatter
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # `-h` is help too (it was «Ukjent valg»), and so is the Norwegian word.
+        kwargs.setdefault("help_option_names", ["-h", "--help", "--hjelp"])
+        super().__init__(*args, **kwargs)
+
 
 def _norwegian_help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
     option = click.Command.get_help_option(command, ctx)
     if option is not None:
         option.help = "Vis denne hjelpen og avslutt."
     return option
+
+
+def _whole_summary(command: click.Command, limit: int = 45) -> str:
+    """The command's first sentence, whole, for the list in `ipdocs --help` (click cuts it at
+    45 characters: «…eller en...»)."""
+    if command.short_help:
+        return command.short_help
+    text = (command.help or "").strip().split("\n\n", 1)[0]
+    text = " ".join(text.split())
+    return text.split(". ", 1)[0].rstrip(".")
 
 
 class Command(click.Command):
@@ -155,6 +170,7 @@ class Command(click.Command):
         super().__init__(*args, **kwargs)
 
     get_help_option = _norwegian_help_option
+    get_short_help_str = _whole_summary
 
 
 class Group(click.Group):
@@ -167,6 +183,7 @@ class Group(click.Group):
         super().__init__(*args, **kwargs)
 
     get_help_option = _norwegian_help_option
+    get_short_help_str = _whole_summary
 
 
 Group.group_class = Group
@@ -177,19 +194,33 @@ Group.group_class = Group
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Every option has a Norwegian name; the English names it had before still work (scripts and
+# the systemd unit use them), and the help shows both.
+
+
 def out_option(help: str) -> Callable[[F], F]:
     return click.option(
+        "--ut",
         "--out",
         "-o",
+        "out",
         type=click.Path(file_okay=False, path_type=Path),
         metavar="MAPPE",
         help=help,
     )
 
 
+_FOLDER_NAMES = {"--inbox": ("--innboks", "--inbox"), "--outbox": ("--utboks", "--outbox")}
+
+
 def folder_option(name: str, help: str) -> Callable[[F], F]:
+    names = _FOLDER_NAMES.get(name, (name,))
     return click.option(
-        name, type=click.Path(file_okay=False, path_type=Path), metavar="MAPPE", help=help
+        *names,
+        name.lstrip("-"),
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="MAPPE",
+        help=help,
     )
 
 
@@ -204,18 +235,31 @@ def files_argument(command: F) -> F:
     )(command)
 
 
+_SECONDS_NAMES = {"--interval": ("--intervall", "--interval")}
+
+
 def seconds_option(name: str, minimum: float, help: str) -> Callable[[F], F]:
-    return click.option(name, type=click.FloatRange(min=minimum), metavar="SEKUNDER", help=help)
+    names = _SECONDS_NAMES.get(name, (name,))
+    return click.option(
+        *names,
+        name.lstrip("-"),
+        type=click.FloatRange(min=minimum),
+        metavar="SEKUNDER",
+        help=help,
+    )
 
 
 def jobs_option(help: str) -> Callable[[F], F]:
-    return click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N", help=help)
+    return click.option(
+        "--samtidig", "--jobs", "-j", "jobs", type=click.IntRange(1, 64), metavar="N", help=help
+    )
 
 
 def pdf_and_ics_options(command: F) -> F:
     """`--pdf` and `--ics/--no-ics`, for the commands that make documents."""
     command = click.option(
-        "--ics/--no-ics",
+        "--ics/--uten-ics",
+        " /--no-ics",
         "ics",
         default=None,
         help="Lag (eller ikke) en kalenderfil (.ics) for hver innkalling (standard: lag den).",

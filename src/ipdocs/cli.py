@@ -6,6 +6,7 @@ No document logic lives here. `main` is the one place that turns errors into exi
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -72,6 +73,16 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     return Settings.load(ctx.obj.get("config") if ctx.obj else None, **overrides)
 
 
+def _warn_about_sender(settings: Settings) -> None:
+    """Once, before any document: the letters would go out without the municipality's own
+    name and numbers (no ipdocs.toml here, or its [kommune] still the example)."""
+    from .settings import sender_warning
+
+    warning = sender_warning(settings)
+    if warning is not None:
+        click.echo(f"Advarsel: {warning}", err=True)
+
+
 def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> int:
     from .pipeline import input_files, process_files
     from .report import files_summary, result_lines
@@ -79,6 +90,8 @@ def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> i
     paths = input_files(files)
     if not paths:
         raise click.UsageError("Fant ingen filer å lese.")
+    if write:
+        _warn_about_sender(settings)
 
     def made(result: Result) -> None:
         for line in result_lines(result, checking=not write):
@@ -108,14 +121,20 @@ Kom i gang:
 """,
 )
 @click.option(
+    "--innstillinger",
     "--config",
     "-c",
+    "config",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FIL",
     help=f"Innstillingsfilen (standard: {CONFIG_NAME} i mappen du står i).",
 )
 @click.version_option(
-    __version__, "--version", message="ipdocs %(version)s", help="Vis versjonen og avslutt."
+    __version__,
+    "--versjon",
+    "--version",
+    message="ipdocs %(version)s",
+    help="Vis versjonen og avslutt.",
 )
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None) -> None:
@@ -132,7 +151,7 @@ kalenderfil (.ics) som deltakerne kan legge i kalenderen sin.
 
 \b
 Eksempel:
-  ipdocs render innkalling.yaml referat.xlsx --out outbox
+  ipdocs render innkalling.yaml referat.xlsx --ut outbox
   ipdocs render innkalling.yaml --pdf      lag også en PDF av hvert dokument
 """
 )
@@ -150,6 +169,11 @@ def render(
     help="""Sjekk filer uten å lage noe.
 
 Gir de samme meldingene som «render», men skriver ingen filer.
+
+\b
+Eksempel:
+  ipdocs check innkalling.yaml
+  ipdocs check notater/          sjekker alle filene i mappen notater
 """
 )
 @_click_nb.files_argument
@@ -175,6 +199,8 @@ Eksempel:
 @click.option("--xlsx", is_flag=True, help="Lag et Excel-ark i stedet for en YAML-fil.")
 @click.option(
     "--ut",
+    "--out",
+    "-o",
     "target",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FIL",
@@ -208,6 +234,11 @@ def skeleton(
 Lager inbox/, outbox/, templates/ (kopier av malene, som du kan endre i Word) og
 ipdocs.toml, der du fyller inn kommunens navn og kontaktinformasjon. Ingenting som
 finnes fra før blir skrevet over.
+
+\b
+Eksempel:
+  ipdocs init                 gjør klar mappen du står i
+  ipdocs init /srv/ipdocs     gjør klar en mappe på serveren
 """
 )
 @click.argument(
@@ -230,7 +261,16 @@ def init(folder: Path) -> int:
     return ExitCode.ok
 
 
-@cli.group(cls=_click_nb.Group, help="Arbeid med Word-malene.")
+@cli.group(
+    cls=_click_nb.Group,
+    help="""Arbeid med Word-malene.
+
+\b
+Eksempel:
+  ipdocs templates check            sjekker malene fra ipdocs.toml
+  ipdocs templates check templates  sjekker malene i mappen templates
+""",
+)
 def templates() -> None:
     pass
 
@@ -239,8 +279,15 @@ def templates() -> None:
     "check",
     help="""Sjekk Word-malene før du bruker dem.
 
-Finner felt som er skrevet feil og koder som ikke er hele. Uten MAPPE sjekkes
-malene fra innstillingsfilen, ellers de innebygde malene.
+Finner felt som er skrevet feil og koder som ikke er hele, i teksten, tabellene,
+toppteksten og bunnteksten, og sier hvilket avsnitt det gjelder. Uten MAPPE
+sjekkes malene fra innstillingsfilen, ellers de innebygde malene. ipdocs render
+bruker ikke en mal som har feil.
+
+\b
+Eksempel:
+  ipdocs templates check
+  ipdocs templates check templates
 """,
 )
 @click.argument(
@@ -284,7 +331,7 @@ legg dem i inbox/signert/<sak>/. Stopp med Ctrl-C.
 \b
 Eksempel:
   ipdocs watch
-  ipdocs watch --inbox /mnt/felles/inbox --outbox /mnt/felles/outbox
+  ipdocs watch --innboks /mnt/felles/inbox --utboks /mnt/felles/outbox
 """
 )
 @_click_nb.folder_option(
@@ -326,6 +373,11 @@ def watch(
         ctx, inbox=inbox, outbox=outbox, poll_interval=interval, settle_seconds=ventetid
     )
     configure_logging()
+    from .settings import sender_warning
+
+    warning = sender_warning(settings)
+    if warning is not None:
+        logging.getLogger("ipdocs.watch").warning("Advarsel: %s", warning)
     serve(settings, polling=polling, jobs=jobs or default_jobs())
     return ExitCode.ok
 
@@ -394,7 +446,7 @@ laget likevel. CSV-filer kan lagres rett fra Excel («CSV (semikolondelt)» elle
 \b
 Eksempel:
   ipdocs batch innkallinger.xlsx
-  ipdocs batch innkallinger.csv --pdf --out utsendelse
+  ipdocs batch innkallinger.csv --pdf --ut utsendelse
 """
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
@@ -420,6 +472,7 @@ def batch(
             f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
         )
     settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
+    _warn_about_sender(settings)
     with Progress(count_rows(file)) as progress:
         result = process_batch(file, settings, jobs=jobs, progress=progress)
     click.echo("\n".join(batch_lines(result, outbox=settings.outbox)))
@@ -493,6 +546,7 @@ def archive_command(
     if reason != "flytting" and to_municipality:
         raise click.UsageError("--til-kommune brukes bare sammen med --grunn flytting.")
     settings = _settings(ctx, outbox=out)
+    _warn_about_sender(settings)
     try:
         made = make_archive(
             settings,

@@ -296,12 +296,15 @@ class Ledger:
     def record_written(self, files: list[tuple[Path, str]], *, source: str) -> None:
         """Files ipdocs just put in the outbox, each with its SHA-256, made from `source`."""
         now = _now()
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO written (path, sha256, source, written_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(str(Path(p).resolve()), sha, redact(source), now) for p, sha in files],
-            )
+        rows = [(str(Path(p).resolve()), sha, redact(source), now) for p, sha in files]
+        sql = (
+            "INSERT OR REPLACE INTO written (path, sha256, source, written_at) VALUES (?, ?, ?, ?)"
+        )
+        if self._in_transaction:  # the run's: committed with the documents it records
+            self._db.executemany(sql, rows)
+            return
+        with self.transaction():
+            self._db.executemany(sql, rows)
 
     def written(self, path: Path) -> tuple[str, str] | None:
         """The SHA-256 and input name of what ipdocs last wrote at `path`, if it did."""

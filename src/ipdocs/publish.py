@@ -160,9 +160,7 @@ class Kept:
         )
 
 
-def keep_if_not_ours(
-    target: Path, written: tuple[str, str] | None, *, source: str
-) -> Kept | None:
+def keep_if_not_ours(target: Path, written: tuple[str, str] | None, *, source: str) -> Kept | None:
     """Before `target` is replaced: unless it is byte for byte the file ipdocs last wrote
     there (`written`: its SHA-256 and the input's name, from the ledger) for this same input,
     move it aside under a name that says so and when it was last changed

@@ -44,10 +44,26 @@ from pathlib import Path
 
 from . import ics, render, staging
 from ._exec import soffice
-from .errors import ConversionError, InputError, IpdocsError, OutputError, PartlySaved, Problem
+from .errors import (
+    ConversionError,
+    InputError,
+    IpdocsError,
+    Notice,
+    OutputError,
+    PartlySaved,
+    Problem,
+)
 from .ledger import Ledger
 from .model import Document, Invitation
-from .publish import case_folder, output_errors, publish, publish_file
+from .publish import (
+    Kept,
+    case_folder,
+    keep_if_not_ours,
+    output_errors,
+    publish,
+    publish_file,
+    sha256_of,
+)
 from .results import Refused, Result, Stopped
 from .settings import Settings
 
@@ -265,6 +281,8 @@ class Run:
         made = list(result.made)
         placed: list[int] = []
         moves = _Moves(self._staging_folder())
+        written: list[tuple[Path, str]] = []  # what ipdocs put in the outbox, with its SHA-256
+        source = result.source.name
         stopped: OutputError | None = None
         recording = self.ledger.transaction() if self.ledger is not None else nullcontext()
         try:
@@ -275,13 +293,22 @@ class Run:
                             moves.folder(folder)  # first: most likely to fail
                         for index, pairs in enumerate(files):
                             moved: list[Path] = []
+                            kept: list[Kept] = []
                             try:
                                 for staged, target in pairs:
+                                    kept += self._keep(target, source, moves)
+                                    sha = sha256_of(staged)
                                     moved.append(moves.move(staged, target))
+                                    written.append((target, sha))
                             finally:
                                 if moved:  # its .docx is in the outbox: published
-                                    extras = tuple(moved[1:])
-                                    made[index] = dataclasses.replace(made[index], extras=extras)
+                                    m = made[index]
+                                    made[index] = dataclasses.replace(
+                                        m,
+                                        extras=tuple(moved[1:]),
+                                        warnings=m.warnings
+                                        + tuple(Notice(k.notice()) for k in kept),
+                                    )
                                     placed.append(index)
                 except OutputError as error:
                     if not placed:
@@ -294,6 +321,7 @@ class Run:
                     result, made=tuple(made[i] for i in placed), refused=refused
                 )
                 if self.ledger is not None:
+                    self.ledger.record_written(written, source=source)
                     self.ledger.record(final)
         except BaseException:
             moves.undo()  # not recorded: not published either
@@ -305,6 +333,18 @@ class Run:
                 f"{result.source.name} ble lagret."
             )
         return final
+
+    def _keep(self, target: Path, source: str, moves: _Moves) -> list[Kept]:
+        """A file at `target` that ipdocs did not leave as it is (edited in Word, or made from
+        another input) is moved aside, never replaced. Without a ledger there is no record
+        to compare with, and nothing is moved."""
+        if self.ledger is None:
+            return []
+        kept = keep_if_not_ours(target, self.ledger.written(target), source=source)
+        if kept is None:
+            return []
+        moves.aside(kept)  # put back if the run takes its documents back
+        return [kept]
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -398,6 +438,10 @@ class _Moves:
         self.staging = staging
         self.done: list[tuple[Path, Path, Path | None]] = []  # (staged, target, the old file)
         self.folders: list[Path] = []  # case folders made for the moves
+        self.set_aside: list[Kept] = []  # a person's files moved beside their new version
+
+    def aside(self, kept: Kept) -> None:
+        self.set_aside.append(kept)
 
     def folder(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -423,6 +467,7 @@ class _Moves:
             if kept is not None:
                 kept.unlink(missing_ok=True)
         self.done = []
+        self.set_aside = []
 
     def undo(self) -> None:
         for staged, target, kept in reversed(self.done):
@@ -431,6 +476,11 @@ class _Moves:
                 if kept is not None:
                     os.replace(kept, target)
         self.done = []
+        for aside in reversed(self.set_aside):  # back under its own name, as it was
+            with contextlib.suppress(OSError):
+                if not aside.original.exists():
+                    os.rename(aside.kept, aside.original)
+        self.set_aside = []
         for folder in self.folders:
             with contextlib.suppress(OSError):  # not empty: another run's documents are there
                 folder.rmdir()

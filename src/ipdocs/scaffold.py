@@ -9,17 +9,20 @@ import shutil
 from pathlib import Path
 
 from . import skeletons
-from .settings import CONFIG_NAME, bundled_templates
+from .settings import CONFIG_NAME, EXAMPLE, bundled_templates
 
-TOML = """\
+# [kommune] holds settings.EXAMPLE: until it is filled in, every command that makes documents
+# says so (settings.sender_warning).
+TOML = f"""\
 # Innstillinger for ipdocs. Linjer som begynner med # er forklaringer.
+# Fyll inn kommunens egne opplysninger under [kommune]: de står på alle dokumentene.
 
 [kommune]
-navn = "Eksempel kommune"
-enhet = "Koordinerende enhet"       # den koordinerende enheten (f.eks. Tildelings- og koordineringskontoret)
-telefon = "00 00 00 00"
-epost = "post@eksempel.kommune.no"
-adresse = "Rådhusgata 1, 0000 Eksempel"
+navn = "{EXAMPLE.name}"               # kommunens navn, for eksempel "Selbu kommune"
+enhet = "{EXAMPLE.unit}"       # den koordinerende enheten (f.eks. Tildelings- og koordineringskontoret)
+telefon = "{EXAMPLE.phone}"                # telefonen deltakerne ringer
+epost = "{EXAMPLE.email}"   # e-posten til den koordinerende enheten
+adresse = "{EXAMPLE.address}" # postadressen
 sprak = "nb"                         # nb (bokmål) eller nn (nynorsk): språket når en fil ikke sier noe
 # kontaktperson = "Navn Navnesen"    # kontaktperson i koordinerende enhet, står i innkallingen
 # kontakt_telefon = "00 00 00 00"    # ellers telefonen over
@@ -35,6 +38,10 @@ maler = "templates"                  # Word-malene (kan endres i Word)
 ventetid = 2                         # sekunder en fil må være uendret før den leses
 intervall = 1                        # sekunder mellom hver sjekk av en nettverksmappe
 gjennomgang = 30                     # sekunder mellom hver ekstra runde gjennom hele innboksen
+
+[utdata]
+pdf = false                          # true: lag alltid en PDF ved siden av hvert dokument (trenger LibreOffice)
+ics = true                           # false: ingen kalenderfil (.ics) ved innkallinger
 """
 
 

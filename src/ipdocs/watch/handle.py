@@ -71,16 +71,17 @@ class Handler:
 
     def handle(self, claim: Claim) -> None:
         """Take `claim` to its end: ferdig/, feil/, or back to the inbox to try again."""
-        short = "ukjent"
+        # The log names the file (a fødselsnummer in the name masked), its hash after it.
+        short = f"«{redact(claim.rel.name)}»"
         try:
             refusal = outcome.special_file(claim)
             if refusal is not None:
                 self.ledger.record(refusal)
                 outcome.file_result(claim, refusal, self.folders)
-                log.warning("Avvist: en fil i innboksen er ikke en vanlig fil. Se feil/.")
+                log.warning("Avvist: %s i innboksen er ikke en vanlig fil. Se %s/.", short, FAILED)
                 return
             sha = hashlib.sha256(claim.path.read_bytes()).hexdigest()
-            short = sha[:8]
+            short = f"«{redact(claim.rel.name)}» ({sha[:8]})"
             if not self._lock(sha, claim):
                 return
             try:
@@ -111,7 +112,8 @@ class Handler:
             self.say_once(
                 ("same", sha),
                 logging.INFO,
-                f"Fil {sha[:8]}: en annen ipdocs lager den samme filen akkurat nå. Venter.",
+                f"Filen «{redact(claim.rel.name)}» ({sha[:8]}): en annen ipdocs lager den samme "
+                "filen akkurat nå. Venter.",
             )
             if self.stop.wait(0.05):
                 self.owner.release(claim)
@@ -122,7 +124,7 @@ class Handler:
         if claim.recovered and prior.name == claim.rel.name:
             outcome.file_done(claim, self.folders)
             log.info(
-                "Fil %s var laget før en stopp, men ikke flyttet. Flyttet til %s/ nå.",
+                "Filen %s var laget før en stopp, men ikke flyttet. Flyttet til %s/ nå.",
                 short,
                 DONE,
             )
@@ -131,7 +133,7 @@ class Handler:
         outcome.file_duplicate(claim, prior, self.folders, self.outbox)
         cases = sorted({self._case_of(p) for p in prior.outputs} - {""})
         log.info(
-            "Fil %s er lik en fil som er laget fra før%s, og blir ikke laget på nytt. Flyttet "
+            "Filen %s er lik en fil som er laget fra før%s, og blir ikke laget på nytt. Flyttet "
             "til %s/ med en merknad.",
             short,
             f" (sak {', '.join(cases)})" if cases else "",
@@ -153,7 +155,7 @@ class Handler:
             )
             if result.source.suffix.lower() == ".pdf":
                 log.info(
-                    "Signert %s for %s lagt i %s/%s/ (fil %s%s).",
+                    "Signert %s for %s lagt i %s/%s/ (filen %s%s).",
                     made.kind,
                     made.case,
                     made.case,
@@ -162,11 +164,13 @@ class Handler:
                     extra,
                 )
             else:
-                log.info("Laget %s for %s (fil %s%s%s).", made.kind, made.case, short, label, extra)
+                log.info(
+                    "Laget %s for %s (filen %s%s%s).", made.kind, made.case, short, label, extra
+                )
         if result.refused:
             count = len(result.problems)
             log.warning(
-                "Avvist: fil %s har %d feil som må rettes. Filen og en rapport ligger i %s/.",
+                "Avvist: filen %s har %d feil som må rettes. Filen og en rapport ligger i %s/.",
                 short,
                 count,
                 FAILED,
@@ -176,7 +180,7 @@ class Handler:
         """ipdocs itself failed (a template, LibreOffice, the disk): the file is not to blame.
         It goes back to the inbox and is tried again later, waiting longer each time."""
         message = str(exc) if isinstance(exc, IpdocsError) else f"{type(exc).__name__}: {exc}"
-        message = redact(message.replace(claim.rel.name, f"fil {short}"))
+        message = redact(message.replace(claim.rel.name, f"filen {short}"))
         key = str(claim.rel)
         delay = self._retry.get(key, self.settings.rescan_seconds)
         self._retry[key] = min(delay * 2, MAX_RETRY_SECONDS)
@@ -186,7 +190,7 @@ class Handler:
             back = self.owner.release(claim)
         except OSError:
             log.error(
-                "Kunne ikke lage dokumentene fra fil %s: %s Filen ligger igjen i arbeidsmappen "
+                "Kunne ikke lage dokumentene fra filen %s: %s Filen ligger igjen i arbeidsmappen "
                 "og blir prøvd igjen senere.",
                 short,
                 message,
@@ -194,7 +198,7 @@ class Handler:
             return
         self.tracker.hold(back, time.monotonic() + delay)
         log.error(
-            "Kunne ikke lage dokumentene fra fil %s: %s Dette er ikke en feil i filen. Den er "
+            "Kunne ikke lage dokumentene fra filen %s: %s Dette er ikke en feil i filen. Den er "
             "lagt tilbake i innboksen og blir prøvd igjen om %g s.",
             short,
             message,
@@ -214,7 +218,7 @@ class Handler:
             self._give_back(claim, again, short)
             return
         log.error(
-            "Feil i ipdocs (%s) med fil %s. Filen er lagt i %s/ med en rapport. Meld fra til den "
+            "Feil i ipdocs (%s) med filen %s. Filen er lagt i %s/ med en rapport. Meld fra til den "
             "som drifter ipdocs.",
             type(exc).__name__,
             short,

@@ -239,7 +239,9 @@ class Watcher:
             self._say_once(
                 "missing",
                 logging.WARNING,
-                f"Finner ikke innboksen {self.folders.inbox}. Venter på at den blir tilgjengelig.",
+                f"Finner ikke innboksen {self.folders.inbox}. Er dette en ny mappe, kjør «ipdocs "
+                f"init {self.folders.inbox.parent}» (i et annet vindu). Er innboksen en delt "
+                "mappe som er borte, venter ipdocs på at den blir tilgjengelig igjen.",
             )
 
     def _go_online(self, ident: tuple[int, int]) -> None:
