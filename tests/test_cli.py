@@ -340,3 +340,21 @@ def test_the_example_municipality_is_named_with_the_file_and_fields(tmp_path):
     partly = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
     assert "eksempelet i «enhet», «epost» og «adresse»" in partly.stderr
     assert "«navn»" not in partly.stderr
+
+
+def test_render_of_unchanged_notes_says_so_and_pa_nytt_makes_them_again(tmp_path):
+    shutil.copy(DATA / "formats_fullmakt.yaml", tmp_path)
+    assert run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path).returncode == 0
+    docx = tmp_path / "outbox" / "IP-2026-0042" / "2009-10-23_fullmakt.docx"
+    first = docx.stat().st_mtime_ns
+    same = run_cli("render", "formats_fullmakt.yaml", cwd=tmp_path)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "Uendret: «formats_fullmakt.yaml» har nøyaktig samme innhold" in same.stdout
+    assert "  IP-2026-0042/2009-10-23_fullmakt.docx" in same.stdout
+    assert "skriv «ipdocs render --på-nytt formats_fullmakt.yaml»" in same.stdout
+    assert "Ferdig: 0 dokumenter laget, 0 avvist, 1 fil uendret siden sist." in same.stdout
+    assert docx.stat().st_mtime_ns == first
+    again = run_cli("render", "--på-nytt", "formats_fullmakt.yaml", cwd=tmp_path)
+    assert again.returncode == 0 and "Ferdig: 1 dokument laget, 0 avvist." in again.stdout
+    assert docx.stat().st_mtime_ns != first
+    assert not list(docx.parent.glob("*.endret-*")) and not list(docx.parent.glob("*.tidligere-*"))

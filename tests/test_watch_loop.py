@@ -381,3 +381,34 @@ def test_jobs_share_the_files_and_helpers_never_outlive_the_watcher(tmp_path):
     watcher.proc.kill()  # kill -9 of the service: its helpers stop by themselves
     watcher.proc.wait()
     wait_until(lambda: not any(_alive(h) for h in helpers), timeout=15, what="helpers gone")
+
+
+def test_the_same_file_again_is_made_on_purpose_with_pa_nytt_in_its_name(tmp_path):
+    """Issue 10: the same content dropped again got «endre noe i filen» and no plain way."""
+    root = make_office(tmp_path)
+    inbox = root / "inbox"
+    data = yaml_input("fullmakt", "IP-N-001")
+    watcher = WatcherProcess(root).started()
+    (inbox / "a.yaml").write_bytes(data)
+    wait_until(lambda: (inbox / "ferdig" / "a.yaml").is_file(), timeout=30, what="made")
+    (inbox / "a.yaml").write_bytes(data)
+
+    def duplicate_note() -> str:
+        for path in (inbox / "ferdig").glob("*.merknad.txt"):
+            text = path.read_text(encoding="utf-8")
+            if "nøyaktig samme innhold" in text:
+                return text
+        return ""
+
+    text = wait_until(duplicate_note, timeout=30, what="the copy filed with a note")
+    assert "gi den et navn som begynner med «på-nytt» (for eksempel «på-nytt a.yaml»)" in text
+    assert "ipdocs render --på-nytt a.yaml" in text
+    (inbox / "på-nytt a.yaml").write_bytes(data)
+    wait_until(
+        lambda: (inbox / "ferdig" / "på-nytt a.yaml").is_file(), timeout=30, what="made again"
+    )
+    assert watcher.stop() == 0
+    assert watcher.text().count("Laget fullmakt for IP-N-001") == 2
+    docs = list((root / "outbox" / "IP-N-001").glob("*"))
+    # Made again from the same input: replaced, nothing kept aside as «tidligere».
+    assert [p.name for p in docs] == ["2009-10-23_fullmakt.docx"], docs

@@ -83,9 +83,11 @@ def _warn_about_sender(settings: Settings) -> None:
         click.echo(f"Advarsel: {warning}", err=True)
 
 
-def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> int:
+def _run_files(
+    files: tuple[Path, ...], settings: Settings, *, write: bool, again: bool = False
+) -> int:
     from .pipeline import input_files, process_files
-    from .report import files_summary, result_lines
+    from .report import files_summary, result_lines, unchanged_lines
 
     paths = input_files(files)
     if not paths:
@@ -100,8 +102,27 @@ def _run_files(files: tuple[Path, ...], settings: Settings, *, write: bool) -> i
     def stopped(entry: Stopped) -> None:
         click.echo(f"Feil: {entry.error}", err=True)
 
-    done = process_files(paths, settings, write=write, on_result=made, on_stopped=stopped)
-    click.echo(files_summary(done.made, done.refused, done.stopped, checking=not write))
+    def unchanged(path: Path, prior) -> None:
+        click.echo("\n".join(unchanged_lines(path, prior, outbox=settings.outbox)))
+
+    done = process_files(
+        paths,
+        settings,
+        write=write,
+        on_result=made,
+        on_stopped=stopped,
+        on_unchanged=unchanged,
+        again=again,
+    )
+    click.echo(
+        files_summary(
+            done.made,
+            done.refused,
+            done.stopped,
+            checking=not write,
+            unchanged=len(done.unchanged),
+        )
+    )
     return done.exit_code
 
 
@@ -147,7 +168,10 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 Hver fil blir til outbox/<sak>/<dato>_<dokument>.docx. Er en fil feil, blir den
 avvist med en forklaring, og de andre blir likevel laget. En mappe betyr alle
 .yaml-, .yml-, .json-, .xlsx- og .csv-filene i den. En innkalling får også en
-kalenderfil (.ics) som deltakerne kan legge i kalenderen sin.
+kalenderfil (.ics) som deltakerne kan legge i kalenderen sin. En fil som er
+laget før med nøyaktig det samme innholdet, lages ikke på nytt (bruk --på-nytt).
+Er et dokument i outbox endret etter at ipdocs laget det, blir det liggende ved
+siden av det nye.
 
 \b
 Eksempel:
@@ -158,11 +182,24 @@ Eksempel:
 @_click_nb.files_argument
 @_click_nb.out_option("Hvor dokumentene skal legges (standard: outbox/).")
 @_click_nb.pdf_and_ics_options
+@click.option(
+    "--på-nytt",
+    "--pa-nytt",
+    "again",
+    is_flag=True,
+    help="Lag dokumentene selv om nøyaktig den samme filen er laget før.",
+)
 @click.pass_context
 def render(
-    ctx: click.Context, files: tuple[Path, ...], out: Path | None, pdf: bool, ics: bool
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    out: Path | None,
+    pdf: bool,
+    ics: bool,
+    again: bool,
 ) -> int:
-    return _run_files(files, _settings(ctx, outbox=out, pdf=pdf, ics=ics), write=True)
+    settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
+    return _run_files(files, settings, write=True, again=again)
 
 
 @cli.command(

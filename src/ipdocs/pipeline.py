@@ -33,8 +33,9 @@ from .errors import (
     Problem,
     TemplateError,
     outcome,
+    redact,
 )
-from .ledger import Ledger
+from .ledger import InputRow, Ledger
 from .model import Consent, Document, Invitation, Minutes, Person, PowerOfAttorney
 from .results import Made, Refused, Result, Stopped
 from .run import Converter, Progress, Run, default_jobs
@@ -187,6 +188,7 @@ class Files:
 
     results: tuple[Result, ...]
     stopped: tuple[Stopped, ...]  # files a template, LibreOffice or the disk kept from being made
+    unchanged: tuple[Path, ...] = ()  # made before from these very bytes: not made again
 
     @property
     def made(self) -> int:
@@ -213,7 +215,9 @@ def process_files(
     write: bool,
     on_result: Callable[[Result], None],
     on_stopped: Callable[[Stopped], None],
+    on_unchanged: Callable[[Path, InputRow], None] | None = None,
     jobs: int | None = None,
+    again: bool = False,
 ) -> Files:
     """`ipdocs render` and `ipdocs check`: many files in one run, each result handed to
     `on_result` as soon as it is final (with PDF on: after the run's one LibreOffice).
@@ -222,8 +226,13 @@ def process_files(
     checking only reads it (closed cases, the consent a signed scan copies) and writes
     nothing. A broken template, LibreOffice failing or the disk stop only the file at hand
     (`on_stopped`; nothing of it is made): the other files go on, and the run ends `failed`.
+
+    A file whose exact bytes were made into documents before, under the same name, and whose
+    documents are all still there, is not made again (`on_unchanged`), unless `again`
+    (`ipdocs render --på-nytt`).
     """
     stopped: list[Stopped] = []
+    unchanged: list[Path] = []
     results: list[Result] = []
 
     def stop(entry: Stopped) -> None:
@@ -241,6 +250,12 @@ def process_files(
             else None
         )
         for path in paths:
+            prior = None if again or not write else _made_before(path, ledger)
+            if prior is not None:
+                if on_unchanged is not None:
+                    on_unchanged(path, prior)
+                unchanged.append(path)
+                continue
             try:
                 result = process_file(path, settings, write=write, ledger=ledger, run=run)
             except _STOPS_ONE_FILE as exc:
@@ -258,7 +273,22 @@ def process_files(
                     results.append(entry)
         elif run is not None:
             run.finish()  # nothing waits without PDF: only the staging folder goes
-    return Files(tuple(results), tuple(stopped))
+    return Files(tuple(results), tuple(stopped), tuple(unchanged))
+
+
+def _made_before(path: Path, ledger: Ledger | None) -> InputRow | None:
+    """The earlier input these very bytes, under this name, were made from, when every
+    document it made is still in the outbox; else None (then it is made)."""
+    if ledger is None:
+        return None
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # reading it again says what is wrong
+    prior = ledger.done_before(digest)
+    if prior is None or prior.name != redact(path.name) or not prior.outputs:
+        return None
+    return prior if all(Path(p).is_file() for p in prior.outputs) else None
 
 
 def process_batch(

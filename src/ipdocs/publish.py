@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,6 +139,24 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A file dropped in the inbox as «på-nytt innkalling.yaml» (or på-nytt-, pa-nytt_, …) is made
+# again even when its bytes were made before; it is the same input as «innkalling.yaml».
+_AGAIN = re.compile(r"^(?:på|pa)[ _-]?nytt[ _.-]+", re.IGNORECASE)
+
+
+def wants_again(name: str) -> bool:
+    import unicodedata
+
+    return _AGAIN.match(unicodedata.normalize("NFC", name)) is not None
+
+
+def plain_name(name: str) -> str:
+    """The input's name without the «på-nytt» a person put first to have it made again."""
+    import unicodedata
+
+    return _AGAIN.sub("", unicodedata.normalize("NFC", name), count=1)
+
+
 @dataclasses.dataclass(frozen=True)
 class Kept:
     """A file in the outbox ipdocs did not write as it is now, moved aside instead of replaced."""
@@ -173,7 +192,7 @@ def keep_if_not_ours(target: Path, written: tuple[str, str] | None, *, source: s
     if written is not None:
         sha, made_from = written
         edited = sha256_of(target) != sha
-        if not edited and made_from == source:
+        if not edited and plain_name(made_from) == plain_name(source):
             return None  # ours, as we left it: made again, nothing to keep
     else:
         edited, made_from = False, ""

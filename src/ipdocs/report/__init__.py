@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import (
     ConversionError,
@@ -21,6 +22,9 @@ from ..errors import (
     redact,
 )
 from ..results import Archive, Result, Stopped, TemplateReport
+
+if TYPE_CHECKING:
+    from ..ledger import InputRow
 
 
 def _label(label: str) -> str:
@@ -146,7 +150,9 @@ def result_lines(result: Result, *, checking: bool) -> list[str]:
     return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
 
 
-def files_summary(made: int, refused: int, stopped: Sequence[Stopped], *, checking: bool) -> str:
+def files_summary(
+    made: int, refused: int, stopped: Sequence[Stopped], *, checking: bool, unchanged: int = 0
+) -> str:
     """The last line of `ipdocs render` and `check`."""
     verb = "i orden" if checking else "laget"
     summary = f"Ferdig: {made} dokument{'er' if made != 1 else ''} {verb}, {refused} avvist"
@@ -156,6 +162,8 @@ def files_summary(made: int, refused: int, stopped: Sequence[Stopped], *, checki
         groups.setdefault(why, []).append(redact(entry.source.name))
     for why, names in groups.items():
         summary += f", {len(names)} ikke {verb} {why} ({', '.join(names)})"
+    if unchanged:
+        summary += f", {unchanged} fil{'er' if unchanged != 1 else ''} uendret siden sist"
     return f"{summary}."
 
 
@@ -166,6 +174,36 @@ _STOPPED_BECAUSE: tuple[tuple[str, type[IpdocsError]], ...] = (
     ("fordi dokumentene ikke kunne lagres", OutputError),
     ("på grunn av en annen feil", IpdocsError),
 )
+
+
+def _when(received_at: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(received_at).strftime("%d.%m.%Y kl. %H.%M")
+    except ValueError:
+        return received_at
+
+
+def _shown(path: str, outbox: Path) -> str:
+    try:
+        return str(Path(path).relative_to(outbox.resolve()))
+    except ValueError:
+        return path
+
+
+def unchanged_lines(path: Path, prior: InputRow, *, outbox: Path) -> list[str]:
+    """`ipdocs render` of a file whose very bytes were made before: where the documents are,
+    and how to make them again."""
+    name = redact(path.name)
+    when = _when(prior.received_at)
+    lines = [
+        f"Uendret: «{name}» har nøyaktig samme innhold som da dokumentene ble laget {when}. "
+        "Ingenting ble laget på nytt. Dokumentene ligger her:"
+    ]
+    lines += [f"  {_shown(p, outbox)}" for p in prior.outputs]
+    lines.append(f"  Vil du lage dem igjen, skriv «ipdocs render --på-nytt {name}».")
+    return lines
 
 
 def batch_lines(result: Result, *, outbox: Path) -> list[str]:

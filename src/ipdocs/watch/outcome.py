@@ -47,8 +47,9 @@ def file_duplicate(claim: Claim, prior: InputRow, folders: Folders, outbox: Path
         f"«{claim.rel.name}» har nøyaktig samme innhold som «{prior.name}», som ble gjort om "
         f"til dokumenter {when}. Derfor ble ingenting laget på nytt.\n\n"
         f"Dokumentene ligger her (i {outbox}):\n{documents}\n\n"
-        "Vil du lage dem på nytt, kan du endre noe i filen og legge den i innboksen igjen, "
-        "eller bruke «ipdocs render».\n"
+        "Vil du lage dem på nytt med nøyaktig den samme filen, gi den et navn som begynner med "
+        f"«på-nytt» (for eksempel «på-nytt {claim.rel.name}») og legg den i innboksen igjen, "
+        f"eller skriv «ipdocs render --på-nytt {claim.rel.name}».\n"
     )
     return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
 
