@@ -166,6 +166,8 @@ def test_waits_for_a_missing_inbox(tmp_path):
     (root / "inbox").rmdir()
     watcher = WatcherProcess(root)
     watcher.wait_for("Finner ikke innboksen")
+    # Issue 10: it said only «Venter…», for ever, in a folder nobody had set up.
+    watcher.wait_for(f"kjør «ipdocs init {root}»")
     assert not (root / "inbox").exists()  # never made in place of a share
     (root / "inbox").mkdir()
     watcher.started()

@@ -13,7 +13,6 @@ Problem naming the file, and a bundle that cannot be PDF/A names the documents t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from pikepdf.sanitize import remove_javascript
 
 from . import __version__, cover, pdfcheck
 from .errors import ArchiveError, InputError, IpdocsError, Problem
+from .publish import sha256_of
 
 PDFA_FLAVOUR = "2b"
 
@@ -366,12 +366,7 @@ def _why(findings) -> str:
 # --- the manifest -------------------------------------------------------------------------
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256_file = sha256_of  # the one file checksum, shared with publishing
 
 
 def manifest(

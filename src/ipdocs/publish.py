@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO
 
 from .errors import DiskFull, IpdocsError, OutputError
@@ -130,6 +131,7 @@ def publish_file(staged: Path, target: Path) -> Path:
 
 
 def sha256_of(path: Path) -> str:
+    """A file's SHA-256, read a megabyte at a time."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -186,9 +188,11 @@ def keep_if_not_ours(target: Path, written: tuple[str, str] | None, *, source: s
     (`2026-12-03_innkalling.endret-2026-12-01T1412.docx`). A Word edit is never lost.
     """
     try:
-        stat = target.stat()
+        stat = target.lstat()
     except FileNotFoundError:
         return None
+    if not S_ISREG(stat.st_mode):
+        return None  # a folder in its place: publishing says it cannot save there
     if written is not None:
         sha, made_from = written
         edited = sha256_of(target) != sha
@@ -205,26 +209,12 @@ def keep_if_not_ours(target: Path, written: tuple[str, str] | None, *, source: s
     number = 1
     while True:
         try:
-            _link_no_clobber_path(target, kept)
+            _link_no_clobber(str(target), kept)  # moved aside, never over another file
             break
         except FileExistsError:
             number += 1
             kept = target.with_name(f"{base}-{number}{target.suffix}")
     return Kept(target, kept, edited or written is None, "" if edited else made_from)
-
-
-def _link_no_clobber_path(source: Path, target: Path) -> None:
-    """Move `source` to `target`, never replacing a file already there."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise
-    except OSError:
-        if target.exists():
-            raise FileExistsError(target) from None
-        os.rename(source, target)
-        return
-    os.unlink(source)
 
 
 def _link_no_clobber(tmp: str, target: Path) -> None:

@@ -176,7 +176,8 @@ _STOPPED_BECAUSE: tuple[tuple[str, type[IpdocsError]], ...] = (
 )
 
 
-def _when(received_at: str) -> str:
+def when(received_at: str) -> str:
+    """A ledger time as a person reads it: 01.12.2026 kl. 14.12."""
     import datetime as dt
 
     try:
@@ -185,7 +186,8 @@ def _when(received_at: str) -> str:
         return received_at
 
 
-def _shown(path: str, outbox: Path) -> str:
+def shown(path: str, outbox: Path) -> str:
+    """A document's path as the outbox shows it (IP-2026-0042/2026-12-03_innkalling.docx)."""
     try:
         return str(Path(path).relative_to(outbox.resolve()))
     except ValueError:
@@ -196,12 +198,12 @@ def unchanged_lines(path: Path, prior: InputRow, *, outbox: Path) -> list[str]:
     """`ipdocs render` of a file whose very bytes were made before: where the documents are,
     and how to make them again."""
     name = redact(path.name)
-    when = _when(prior.received_at)
+    made_at = when(prior.received_at)
     lines = [
-        f"Uendret: «{name}» har nøyaktig samme innhold som da dokumentene ble laget {when}. "
+        f"Uendret: «{name}» har nøyaktig samme innhold som da dokumentene ble laget {made_at}. "
         "Ingenting ble laget på nytt. Dokumentene ligger her:"
     ]
-    lines += [f"  {_shown(p, outbox)}" for p in prior.outputs]
+    lines += [f"  {shown(p, outbox)}" for p in prior.outputs]
     lines.append(f"  Vil du lage dem igjen, skriv «ipdocs render --på-nytt {name}».")
     return lines
 

@@ -12,14 +12,13 @@ original and its note together.
 
 from __future__ import annotations
 
-import datetime as dt
 import stat
 from pathlib import Path
 
 from ..errors import Problem, redact
 from ..ledger import InputRow
 from ..publish import publish
-from ..report import refusal_report, warning_lines
+from ..report import refusal_report, shown, warning_lines, when
 from ..results import Refused, Result
 from .claim import Claim
 from .folders import NOTE_SUFFIX, REPORT_SUFFIX, Folders, place
@@ -41,11 +40,11 @@ def file_result(claim: Claim, result: Result, folders: Folders) -> Path:
 
 
 def file_duplicate(claim: Claim, prior: InputRow, folders: Folders, outbox: Path) -> Path:
-    when = _when(prior.received_at)
-    documents = "\n".join(f"- {_shown(p, outbox)}" for p in prior.outputs) or "- (ingen)"
+    made_at = when(prior.received_at)
+    documents = "\n".join(f"- {shown(p, outbox)}" for p in prior.outputs) or "- (ingen)"
     note = (
         f"«{claim.rel.name}» har nøyaktig samme innhold som «{prior.name}», som ble gjort om "
-        f"til dokumenter {when}. Derfor ble ingenting laget på nytt.\n\n"
+        f"til dokumenter {made_at}. Derfor ble ingenting laget på nytt.\n\n"
         f"Dokumentene ligger her (i {outbox}):\n{documents}\n\n"
         "Vil du lage dem på nytt med nøyaktig den samme filen, gi den et navn som begynner med "
         f"«på-nytt» (for eksempel «på-nytt {claim.rel.name}») og legg den i innboksen igjen, "
@@ -106,18 +105,3 @@ def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -
         publish(redact(note).encode("utf-8"), report, sync=False)
     claim.path.unlink(missing_ok=True)
     return target
-
-
-def _when(received_at: str) -> str:
-    try:
-        at = dt.datetime.fromisoformat(received_at)
-    except ValueError:
-        return received_at
-    return at.strftime("%d.%m.%Y kl. %H.%M")
-
-
-def _shown(path: str, outbox: Path) -> str:
-    try:
-        return str(Path(path).relative_to(outbox.resolve()))
-    except ValueError:
-        return path

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import redact
 from ..ledger import InputRow, Ledger
+from ..report import shown as shown_path
 from .folders import FAILED, REPORT_SUFFIX, Folders
 
 _STATUS = {
@@ -79,7 +80,7 @@ def status_lines(
 
 def _what(row: InputRow, outbox: Path) -> str:
     text = _STATUS.get(row.status, row.status)
-    shown = [_shown(p, outbox) for p in row.outputs]
+    shown = [shown_path(p, outbox) for p in row.outputs]
     if shown and row.status in ("ok", "partial", "signed", "duplicate"):
         text += " → " + ", ".join(shown)
     if row.status in ("refused", "partial") and row.problems:
@@ -87,13 +88,6 @@ def _what(row: InputRow, outbox: Path) -> str:
     if row.warnings:
         text += f" ({len(row.warnings)} {'advarsel' if len(row.warnings) == 1 else 'advarsler'})"
     return text
-
-
-def _shown(path: str, outbox: Path) -> str:
-    try:
-        return str(Path(path).relative_to(outbox.resolve()))
-    except ValueError:
-        return path
 
 
 def _when(received_at: str) -> str:
