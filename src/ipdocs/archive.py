@@ -89,7 +89,7 @@ def make_archive(
         result = _build(settings, parts, front, reason=reason, pdfa=pdfa, say=say)
         if reason == "avslutning":
             ledger.close_case(case, reason)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if no_consent:
         warnings = (
             f"Saken {case} har ikke noe signert samtykke. Det står også i innholdslisten i "

@@ -21,7 +21,7 @@ import click
 from . import __version__, _click_nb, casekey, skeletons
 from .errors import ExitCode, InputError, IpdocsError, Terminated, classify, outcome, redact
 from .kinds import DocumentKind
-from .ledger import Ledger
+from .ledger import InputRow, Ledger
 from .report import failure_message
 from .results import Result, Stopped
 from .settings import CONFIG_NAME, Settings
@@ -102,8 +102,11 @@ def _run_files(
     def stopped(entry: Stopped) -> None:
         click.echo(f"Feil: {entry.error}", err=True)
 
-    def unchanged(path: Path, prior) -> None:
-        click.echo("\n".join(unchanged_lines(path, prior, outbox=settings.outbox)))
+    def unchanged(path: Path, prior: InputRow) -> None:
+        lines = unchanged_lines(
+            path, made_at=prior.received_at, outputs=prior.outputs, outbox=settings.outbox
+        )
+        click.echo("\n".join(lines))
 
     done = process_files(
         paths,

@@ -41,6 +41,7 @@ from .results import Made, Refused, Result, Stopped
 from .run import Converter, Progress, Run, default_jobs
 from .settings import Settings
 from .signed import process_signed
+from .template_check import refuse_if_broken
 
 __all__ = ["Made", "Refused", "Result", "process_file", "process_files", "process_batch"]
 
@@ -121,6 +122,8 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                 )
             )
             if run is not None:
+                # A template that would fail `ipdocs templates check` makes nothing at all.
+                refuse_if_broken(settings.template_path(doc.kind, doc.language))
                 run.begin(doc)  # rendering starts in a worker while the next row is validated
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)

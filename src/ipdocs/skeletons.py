@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from .kinds import DocumentKind
 
@@ -298,7 +299,7 @@ def write_workbook(kind: str, target: Path, *, today: dt.date) -> None:
             for row in lists[title]:
                 ws.append(row)
         checks = _Checks(ws)
-        widths = {}
+        widths: dict[str, int] = {}
         for index, (_, value_kind) in enumerate(columns, start=1):
             letter = ws.cell(row=1, column=index).column_letter
             widths[letter] = _WIDTHS[value_kind]
@@ -351,11 +352,11 @@ class _Checks:
     """Excel's own checks on the cells a person types into: a dropdown where there is a list
     to choose from, a date or a time where one belongs, each with a Norwegian message."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.made: dict[str, object] = {}
+        self.made: dict[str, Any] = {}  # kind of value → its openpyxl DataValidation
 
-    def add(self, value_kind: str, cells: str, cell=None) -> None:
+    def add(self, value_kind: str, cells: str, cell: Any = None) -> None:
         from openpyxl.worksheet.datavalidation import DataValidation
 
         if cell is not None:
@@ -417,7 +418,7 @@ _RULES = {
 }
 
 
-def _column_format(ws, letter: str, value_kind: str, *, rows: int) -> None:
+def _column_format(ws: Any, letter: str, value_kind: str, *, rows: int) -> None:
     """The column's number format, for the example rows and for what is typed below them."""
     number_format = {"date": _DATE_FORMAT, "time": _TIME_FORMAT}.get(value_kind)
     if number_format is None:
@@ -429,7 +430,7 @@ def _column_format(ws, letter: str, value_kind: str, *, rows: int) -> None:
         ws[f"{letter}{row}"].number_format = number_format
 
 
-def _header(ws, widths: dict[str, float]) -> None:
+def _header(ws: Any, widths: dict[str, int]) -> None:
     from openpyxl.styles import Alignment, Font
 
     for cell in ws[1]:
@@ -442,7 +443,7 @@ def _header(ws, widths: dict[str, float]) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _instructions(book, rows: list[tuple[str, ...]]) -> None:
+def _instructions(book: Any, rows: list[tuple[str, ...]]) -> None:
     from openpyxl.styles import Font
 
     from .readers.workbook import INSTRUCTIONS_SHEET
@@ -556,7 +557,7 @@ def write_batch_workbook(target: Path, *, today: dt.date) -> None:
     book.save(target)
 
 
-def _BATCH_WIDTHS_BY_LETTER() -> dict[str, float]:  # noqa: N802
+def _BATCH_WIDTHS_BY_LETTER() -> dict[str, int]:  # noqa: N802
     from openpyxl.utils import get_column_letter
 
     from .readers.batch import REQUIRED

@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,7 +116,9 @@ def check_template(path: Path, kind: str, language: str, settings: Settings) -> 
     try:
         tree = render.jinja_env().parse(_jinja_source(path))
     except jinja2.TemplateSyntaxError as exc:  # the paragraph walk found none, so rarely
-        return [f"En kode med {{{{ }}}} eller {{% %}} kan ikke leses: {_norwegian(exc.message)}."]
+        return [
+            f"En kode med {{{{ }}}} eller {{% %}} kan ikke leses: {_norwegian(exc.message or '')}."
+        ]
     context = sample_context(kind, language, settings)
     unknown = _unknown_fields(tree, context)
     if unknown:
@@ -138,24 +141,38 @@ def check_template(path: Path, kind: str, language: str, settings: Settings) -> 
 # --- before render uses a template ----------------------------------------------------------
 
 
-def refuse_if_broken(path: Path, data: bytes) -> None:
-    """Raise TemplateError when the template at `path` would fail the check.
+def refuse_if_broken(path: Path) -> None:
+    """Raise TemplateError when the template at `path` would fail the check: the pipeline
+    asks before a document is begun, so such a template makes no document at all (not one
+    with a line silently missing).
 
-    Called once per template file version (render.load_template caches by mtime and size).
-    A bundled template, or a byte-for-byte copy of one (what `ipdocs init` writes), is
-    checked by the test suite and not again here.
+    Checked once per version of the file (its size and time). A bundled template, or a
+    byte-for-byte copy of one (what `ipdocs init` writes), is checked by the test suite.
     """
-    if hashlib.sha256(data).hexdigest() in _bundled_digests():
-        return
-    m = re.fullmatch(r"(\w+?)_(nb|nn)\.docx", path.name)
-    if m is None or m.group(1) not in skeletons.KINDS:
-        return
-    problems = check_template(path, m.group(1), m.group(2), Settings())
+    try:
+        stat = path.stat()
+    except OSError:
+        return  # rendering says the template is missing
+    problems = _problems(path, stat.st_mtime_ns, stat.st_size)
     if problems:
         raise TemplateError(
             f"Malen {path.name} må rettes før den kan brukes: {problems[0]} "
             "Ingenting ble laget med den. Kjør «ipdocs templates check» for alle feilene."
         )
+
+
+@lru_cache(maxsize=32)
+def _problems(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ()
+    if hashlib.sha256(data).hexdigest() in _bundled_digests():
+        return ()
+    m = re.fullmatch(r"(\w+?)_(nb|nn)\.docx", path.name)
+    if m is None or m.group(1) not in skeletons.KINDS:
+        return ()
+    return tuple(check_template(path, m.group(1), m.group(2), Settings()))
 
 
 @lru_cache(maxsize=1)
@@ -258,7 +275,7 @@ def _tag_problems(paragraphs: list[_Paragraph]) -> list[str]:
     return problems
 
 
-def _tags(p: _Paragraph, problems: list[str]):
+def _tags(p: _Paragraph, problems: list[str]) -> Iterator[tuple[str, str, str]]:
     """The paragraph's whole tags as (tag, opener, inner text); broken ones go to problems."""
     text = p.text
     tokens = list(_TOKEN.finditer(text))
@@ -337,7 +354,7 @@ def _unknown_fields(tree: nodes.Template, context: dict) -> list[tuple[str, str 
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     found: dict[str, str | None] = {}
 
-    def guess(word: str, known) -> str | None:
+    def guess(word: str, known: Iterable[object]) -> str | None:
         close = difflib.get_close_matches(word, [str(k) for k in known], n=1, cutoff=0.6)
         return close[0] if close else None
 

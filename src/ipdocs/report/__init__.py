@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     ConversionError,
@@ -22,9 +21,6 @@ from ..errors import (
     redact,
 )
 from ..results import Archive, Result, Stopped, TemplateReport
-
-if TYPE_CHECKING:
-    from ..ledger import InputRow
 
 
 def _label(label: str) -> str:
@@ -194,16 +190,16 @@ def shown(path: str, outbox: Path) -> str:
         return path
 
 
-def unchanged_lines(path: Path, prior: InputRow, *, outbox: Path) -> list[str]:
-    """`ipdocs render` of a file whose very bytes were made before: where the documents are,
-    and how to make them again."""
+def unchanged_lines(path: Path, *, made_at: str, outputs: Sequence[str], outbox: Path) -> list[str]:
+    """`ipdocs render` of a file whose very bytes were made before (at `made_at`, a ledger
+    time): where the documents are, and how to make them again."""
     name = redact(path.name)
-    made_at = when(prior.received_at)
+    made_at = when(made_at)
     lines = [
         f"Uendret: «{name}» har nøyaktig samme innhold som da dokumentene ble laget {made_at}. "
         "Ingenting ble laget på nytt. Dokumentene ligger her:"
     ]
-    lines += [f"  {shown(p, outbox)}" for p in prior.outputs]
+    lines += [f"  {shown(p, outbox)}" for p in outputs]
     lines.append(f"  Vil du lage dem igjen, skriv «ipdocs render --på-nytt {name}».")
     return lines
 
