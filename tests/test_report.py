@@ -123,9 +123,14 @@ def test_template_and_archive_lines(tmp_path):
         f"I orden: {tmp_path / 'a.docx'}",
         f"Feil i {tmp_path / 'b.docx'}:",
         "  - feil",
-        "1 mal(er) må rettes.",
+        "1 mal må rettes.",
     ]
-    archive = Archive(tmp_path / "a.pdf", tmp_path / "a.manifest.json", 1, 2, "x", True)
+    archive = Archive(
+        tmp_path / "a.pdf", tmp_path / "a.manifest.json", 1, 3, "x", True, document_pages=1
+    )
     shown = report.archive_lines(archive, "IP-1", pdfa=True)
-    assert shown[0] == f"Laget arkivet: {tmp_path / 'a.pdf'}  (1 dokument, 2 sider, PDF/A-2b)"
+    assert shown[0] == (
+        f"Laget arkivet: {tmp_path / 'a.pdf'}  (1 dokument, 1 side; 3 sider med forside og "
+        "innholdsliste, PDF/A-2b)"
+    )
     assert shown[2].startswith("Saken IP-1 er merket som avsluttet.")
