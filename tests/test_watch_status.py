@@ -95,4 +95,26 @@ def test_an_open_failure_clears_when_its_file_leaves_feil_and_alle_shows_how(tmp
     everything = run_cli("status", "--alle", cwd=root).stdout
     assert "Rettet eller fjernet (2):" in everything
     assert "slettes.yaml: filen er ikke lenger i feil/ (flyttet eller slettet)" in everything
-    assert "rettes.yaml: filen er ikke lenger i feil/" in everything
+    # Taken out of feil/ and made as «rettet.yaml»: either rule clears it.
+    assert (
+        "rettes.yaml: rettet: referat for IP-2026-0044 ble laget fra en annen fil" in everything
+        or "rettes.yaml: filen er ikke lenger i feil/" in everything
+    )
+
+
+def test_a_failure_clears_when_the_same_case_and_document_is_made_under_another_name(tmp_path):
+    """Issue 10: the fix dropped as a copy with a new name left «Åpne feil» for ever."""
+    bad = yaml_input("referat", "IP-2026-0043").replace(b"dato: 2026-12-03", b'dato: "33.12.2026"')
+    (tmp_path / "referat.yaml").write_bytes(bad)
+    other = yaml_input("referat", "IP-2026-0099").replace(b"dato: 2026-12-03", b'dato: "33.12"')
+    (tmp_path / "annen.yaml").write_bytes(other)
+    assert run_cli("render", "referat.yaml", "annen.yaml", cwd=tmp_path).returncode == 1
+    assert "Åpne feil (2)" in run_cli("status", cwd=tmp_path).stdout
+    import time
+
+    time.sleep(1.1)  # the ledger's times are whole seconds
+    (tmp_path / "referat-rettet.yaml").write_bytes(yaml_input("referat", "IP-2026-0043"))
+    assert run_cli("render", "referat-rettet.yaml", cwd=tmp_path).returncode == 0
+    out = run_cli("status", "--alle", cwd=tmp_path).stdout
+    assert "Åpne feil (1)" in out and "annen.yaml" in out.split("Rettet eller fjernet")[0]
+    assert "referat.yaml: rettet: referat for IP-2026-0043 ble laget fra en annen fil" in out

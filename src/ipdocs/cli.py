@@ -425,9 +425,11 @@ def watch(
 @cli.command(
     help="""Vis hva som er laget nylig, og filer med feil som ikke er rettet ennå.
 
-En feil regnes som rettet når en fil med samme navn er laget etterpå, eller
-når filen ikke lenger ligger i inbox/feil/ (du har tatt den ut for å rette den,
-eller slettet den). Med --alle ser du også feilene som er rettet, og hvordan.
+En feil regnes som rettet når en fil med samme navn er laget etterpå, når det
+samme dokumentet for den samme saken er laget etterpå (fra en fil med et annet
+navn), eller når filen ikke lenger ligger i inbox/feil/ (du har tatt den ut for
+å rette den, eller slettet den). Med --alle ser du også feilene som er rettet,
+og hvordan.
 
 \b
 Eksempel:

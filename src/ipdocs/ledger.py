@@ -37,7 +37,9 @@ CREATE TABLE IF NOT EXISTS inputs (
     outputs TEXT NOT NULL DEFAULT '[]',
     warnings TEXT NOT NULL DEFAULT '[]',
     problems TEXT NOT NULL DEFAULT '[]',
-    kept TEXT                        -- refused: where the watcher kept it (inbox/feil/…)
+    kept TEXT,                       -- refused: where the watcher kept it (inbox/feil/…)
+    sak TEXT,                        -- refused: the case and document it names, if sound
+    kind TEXT
 );
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
 CREATE TABLE IF NOT EXISTS documents (
@@ -139,9 +141,11 @@ def _full_disk(path: Path) -> Iterator[None]:
 def _add_columns(db: sqlite3.Connection) -> None:
     """Columns newer than a ledger made by an older ipdocs."""
     have = {row[1] for row in db.execute("PRAGMA table_info(inputs)")}
-    if "kept" not in have:
+    for column in ("kept", "sak", "kind"):
+        if column in have:
+            continue
         try:
-            db.execute("ALTER TABLE inputs ADD COLUMN kept TEXT")
+            db.execute(f"ALTER TABLE inputs ADD COLUMN {column} TEXT")
         except sqlite3.OperationalError as exc:  # another process added it in between
             if "duplicate column" not in str(exc):
                 raise
@@ -233,9 +237,11 @@ class Ledger:
 
     def _insert(self, result: Result) -> None:
         now = _now()
+        named = {(r.case, r.kind) for r in result.refused if r.case and r.kind}
+        case, kind = named.pop() if len(named) == 1 else (None, None)
         self._db.execute(
-            "INSERT INTO inputs (sha256, name, status, received_at, outputs, warnings, problems)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO inputs (sha256, name, status, received_at, outputs, warnings, problems,"
+            " sak, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 result.sha256 or "",
                 redact(result.source.name),
@@ -244,6 +250,8 @@ class Ledger:
                 json.dumps([str(p) for p in result.documents]),
                 json.dumps([str(w) for w in result.warnings], ensure_ascii=False),
                 json.dumps([redact(str(p)) for p in result.problems], ensure_ascii=False),
+                case,
+                kind,
             ),
         )
         for made in result.made:
@@ -422,13 +430,17 @@ class Ledger:
         """Refused inputs, newest first; with `cleared`, also those dealt with, and how.
 
         A failure is dealt with when a later input of the same name came in (made, or
-        refused again: then that one is the open failure), or when the watcher kept the file
-        in inbox/feil/ and it is no longer there (deleted, or taken out to be fixed).
+        refused again: then that one is the open failure), when a document for the case and
+        kind it names was made after it (the fix under another name), or when the watcher
+        kept the file in inbox/feil/ and it is no longer there (deleted, or taken out).
         """
         rows = self._db.execute(
             "SELECT i.sha256, i.name, i.status, i.received_at, i.outputs, i.warnings, i.problems,"
             " i.kept, (SELECT j.status || '|' || j.received_at FROM inputs j"
-            "  WHERE j.name = i.name AND j.id > i.id ORDER BY j.id LIMIT 1)"
+            "  WHERE j.name = i.name AND j.id > i.id ORDER BY j.id LIMIT 1),"
+            " (SELECT d.recorded_at FROM documents d WHERE d.sak = i.sak AND d.kind = i.kind"
+            "  AND d.origin = 'rendered' AND d.recorded_at > i.received_at"
+            "  ORDER BY d.recorded_at LIMIT 1), i.sak, i.kind"
             " FROM inputs i WHERE i.status IN ('refused', 'partial') ORDER BY i.id DESC"
         )
         found: list[Failure] = []
@@ -441,6 +453,10 @@ class Ledger:
                     f"filen ble lagt inn på nytt {_short_time(when)}, og avvist igjen"
                     if status in ("refused", "partial")
                     else f"rettet: filen ble laget på nytt {_short_time(when)}"
+                )
+            elif r[9]:
+                reason = (
+                    f"rettet: {r[11]} for {r[10]} ble laget fra en annen fil {_short_time(r[9])}"
                 )
             elif kept is not None and not kept.exists():
                 reason = "filen er ikke lenger i feil/ (flyttet eller slettet)"

@@ -92,7 +92,7 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
             path, today=settings.today, default_language=settings.language
         ):
             if entry.document is None:
-                refused.append(Refused(entry.label, entry.problems))
+                refused.append(Refused(entry.label, entry.problems, entry.case, entry.kind))
                 continue
             doc = entry.document
             output = (doc.case, render.output_name(doc))

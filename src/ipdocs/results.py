@@ -42,6 +42,8 @@ class Made:
 class Refused:
     label: str
     problems: tuple[Problem, ...]
+    case: str = ""  # the case and document the refused input names, when it names sound ones
+    kind: str = ""
 
 
 @dataclass(frozen=True)

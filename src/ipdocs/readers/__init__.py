@@ -33,6 +33,10 @@ class Entry:
     document: Document | None
     problems: tuple[Problem, ...] = ()
     notices: tuple[Notice, ...] = ()
+    # A refused entry's case and document as written, when they are sound (`ipdocs status`
+    # counts a later document for the same case and kind as the fix).
+    case: str = ""
+    kind: str = ""
 
 
 def read(path: Path, *, today: dt.date, default_language: str = "nb") -> list[Entry]:
@@ -82,7 +86,28 @@ def _entry(
     document, problems, found = build_document(
         raw, source, today=today, default_language=default_language
     )
-    return Entry(label, document, tuple(problems), notices + tuple(found))
+    case, kind = ("", "") if document is not None else _named(raw)
+    return Entry(label, document, tuple(problems), notices + tuple(found), case, kind)
+
+
+def _named(raw: object) -> tuple[str, str]:
+    """The `sak` and `dokument` a refused input names, each only when it could be one."""
+    import unicodedata
+
+    from .. import casekey
+    from ..kinds import KINDS
+    from .fields import normalise_key
+
+    if not isinstance(raw, dict):
+        return "", ""
+    values = {normalise_key(k): v for k, v in raw.items() if isinstance(k, str)}
+    case = values.get("sak")
+    kind = values.get("dokument")
+    case = unicodedata.normalize("NFC", case.strip()) if isinstance(case, str) else ""
+    kind = kind.strip().casefold() if isinstance(kind, str) else ""
+    if not case or casekey.problem(case, where="sak") is not None:
+        case = ""
+    return case, kind if kind in KINDS else ""
 
 
 def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
