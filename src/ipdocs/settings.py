@@ -119,9 +119,9 @@ def sender_warning(settings: Settings) -> str | None:
         )
     m = settings.municipality
     example = [
-        _FIELD_NAMES[f.name]
-        for f in dataclasses.fields(Municipality)
-        if getattr(m, f.name) and getattr(m, f.name) == getattr(EXAMPLE, f.name)
+        word
+        for name, word in _FIELD_NAMES.items()
+        if getattr(m, name) and getattr(m, name) == getattr(EXAMPLE, name)
     ]
     empty = [_FIELD_NAMES[f] for f in ("name", "phone") if not getattr(m, f)]
     if not example and not empty:
