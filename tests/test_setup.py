@@ -34,6 +34,13 @@ def _readme_linux_lines() -> list[str]:
     return [line for line in lines if line and not line.startswith(("sudo ", "git clone", "cd "))]
 
 
+def _terminal(script: str, *, cwd, env: dict) -> subprocess.CompletedProcess:
+    """What a person types in a new terminal window, in bash."""
+    return subprocess.run(
+        ["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
 def test_the_readme_set_up_leaves_a_working_ipdocs_command(tmp_path):
     clone = tmp_path / "ipdocs"
     clone.mkdir()
@@ -44,14 +51,7 @@ def test_the_readme_set_up_leaves_a_working_ipdocs_command(tmp_path):
     env["PATH"] = os.pathsep.join(
         p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p
     )
-    setup = subprocess.run(
-        ["bash", "-c", "set -e\n" + "\n".join(lines)],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    setup = _terminal("set -e\n" + "\n".join(lines), cwd=clone, env=env)
     assert setup.returncode == 0, setup.stdout + setup.stderr
     assert "Bruk: ipdocs" in setup.stdout
     # The demo says the exact line, with the whole folder name, for the next terminal.
@@ -60,13 +60,8 @@ def test_the_readme_set_up_leaves_a_working_ipdocs_command(tmp_path):
     assert said.group(1) == f"source {clone}/.venv/bin/activate"
     elsewhere = tmp_path / "et annet sted"
     elsewhere.mkdir()
-    new_terminal = subprocess.run(
-        ["bash", "-c", f"{said.group(1)} && ipdocs skeleton innkalling"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    new_terminal = _terminal(
+        f"{said.group(1)} && ipdocs skeleton innkalling", cwd=elsewhere, env=env
     )
     assert new_terminal.returncode == 0, new_terminal.stdout + new_terminal.stderr
     assert (elsewhere / "innkalling.yaml").is_file()
