@@ -358,3 +358,24 @@ def test_render_of_unchanged_notes_says_so_and_pa_nytt_makes_them_again(tmp_path
     assert again.returncode == 0 and "Ferdig: 1 dokument laget, 0 avvist." in again.stdout
     assert docx.stat().st_mtime_ns != first
     assert not list(docx.parent.glob("*.endret-*")) and not list(docx.parent.glob("*.tidligere-*"))
+
+
+def test_unchanged_notes_are_made_again_when_the_run_wants_more_or_a_template_changed(tmp_path):
+    """The same bytes are skipped only when everything this run would make is there: asking
+    for a PDF (or a calendar file) the first run did not make, or a template edited since,
+    makes the documents again."""
+    shutil.copy(DATA / "formats_innkalling.yaml", tmp_path)
+    first = run_cli("render", "--no-ics", "formats_innkalling.yaml", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    folder = tmp_path / "outbox" / "IP-2026-0042"
+    with_ics = run_cli("render", "formats_innkalling.yaml", cwd=tmp_path)
+    assert "Ferdig: 1 dokument laget, 0 avvist." in with_ics.stdout, with_ics.stdout
+    assert (folder / "2026-12-03_innkalling.ics").is_file()
+    same = run_cli("render", "formats_innkalling.yaml", cwd=tmp_path)
+    assert "1 fil uendret siden sist" in same.stdout
+    templates = tmp_path / "maler"
+    templates.mkdir()
+    shutil.copy(ROOT / "templates" / "innkalling_nb.docx", templates)
+    (tmp_path / "ipdocs.toml").write_text('[mapper]\nmaler = "maler"\n', encoding="utf-8")
+    edited = run_cli("render", "formats_innkalling.yaml", cwd=tmp_path)
+    assert "Ferdig: 1 dokument laget, 0 avvist." in edited.stdout, edited.stdout

@@ -35,11 +35,12 @@ from .errors import (
     outcome,
     redact,
 )
+from .kinds import DocumentKind
 from .ledger import InputRow, Ledger
 from .model import Consent, Document, Invitation, Minutes, Person, PowerOfAttorney
 from .results import Made, Refused, Result, Stopped
 from .run import Converter, Progress, Run, default_jobs
-from .settings import Settings
+from .settings import Settings, bundled_templates
 from .signed import process_signed
 from .template_check import refuse_if_broken
 
@@ -253,7 +254,7 @@ def process_files(
             else None
         )
         for path in paths:
-            prior = None if again or not write else _made_before(path, ledger)
+            prior = None if again or not write else _made_before(path, ledger, settings)
             if prior is not None:
                 if on_unchanged is not None:
                     on_unchanged(path, prior)
@@ -279,9 +280,11 @@ def process_files(
     return Files(tuple(results), tuple(stopped), tuple(unchanged))
 
 
-def _made_before(path: Path, ledger: Ledger | None) -> InputRow | None:
+def _made_before(path: Path, ledger: Ledger | None, settings: Settings) -> InputRow | None:
     """The earlier input these very bytes, under this name, were made from, when every
-    document it made is still in the outbox; else None (then it is made)."""
+    document it made is still in the outbox with what this run would add beside it (a PDF
+    with --pdf, an invitation's calendar file) and no template changed since; else None
+    (then it is made)."""
     if ledger is None:
         return None
     try:
@@ -291,7 +294,28 @@ def _made_before(path: Path, ledger: Ledger | None) -> InputRow | None:
     prior = ledger.done_before(digest)
     if prior is None or prior.name != redact(path.name) or not prior.outputs:
         return None
-    return prior if all(Path(p).is_file() for p in prior.outputs) else None
+    return prior if all(_still_current(Path(p), settings) for p in prior.outputs) else None
+
+
+def _still_current(document: Path, settings: Settings) -> bool:
+    """The document is there, with the files this run's settings want beside it, and newer
+    than every template (a template edited since means the documents would come out
+    different)."""
+    try:
+        made = document.stat().st_mtime
+    except OSError:
+        return False
+    wanted = [document.with_suffix(".pdf")] if settings.pdf else []
+    if settings.ics and document.stem.endswith(f"_{DocumentKind.invitation}"):
+        wanted.append(document.with_suffix(".ics"))
+    if not all(p.is_file() for p in wanted):
+        return False
+    folders = {bundled_templates()} | ({settings.templates} if settings.templates else set())
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            if any(t.stat().st_mtime > made for t in folder.glob("*.docx")):
+                return False
+    return True
 
 
 def process_batch(
