@@ -164,3 +164,40 @@ def test_two_processes_opening_a_new_ledger_at_once_both_get_it(tmp_path):
         assert errors.empty(), f"round {round_}: {errors.get()}"
         with sqlite3.connect(default_path(outbox)) as db:
             assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_ledger_made_before_document_ids_is_upgraded_in_place(tmp_path):
+    """An outbox from before the QR codes: the ledger gains the tables and columns, keeps its
+    rows, and the documents rendered after that are found by their id."""
+    path = default_path(tmp_path / "outbox")
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE inputs (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, name TEXT NOT NULL,
+            status TEXT NOT NULL, received_at TEXT NOT NULL, outputs TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]', problems TEXT NOT NULL DEFAULT '[]');
+        CREATE TABLE documents (id INTEGER PRIMARY KEY, sak TEXT NOT NULL, kind TEXT NOT NULL,
+            date TEXT NOT NULL, path TEXT NOT NULL UNIQUE, origin TEXT NOT NULL,
+            source_sha256 TEXT, covers_transfer INTEGER, recorded_at TEXT NOT NULL);
+        INSERT INTO documents (sak, kind, date, path, origin, recorded_at)
+            VALUES ('IP-1', 'referat', '2026-11-03', '/old/referat.docx', 'rendered', 'x');
+        """
+    )
+    old.commit()
+    old.close()
+    with Ledger(path) as ledger:
+        [before] = ledger.documents("IP-1")
+        assert (before.kind, before.date, before.copy_of) == ("referat", dt.date(2026, 11, 3), None)
+        ledger.record(
+            Result(tmp_path / "s.yaml", (dataclasses.replace(made(tmp_path), ref="7KD2M9QX"),), ())
+        )
+        found = ledger.document_by_ref("7KD2M9QX")
+        assert (found.case, found.kind) == ("IP-1", "samtykke")
+        assert ledger.document_by_ref("AAAAAAAA") is None
+        ledger.add_signed(
+            "IP-1", "samtykke", found.date, tmp_path / "s.pdf", "d", name="s", copy_of="7KD2M9QX"
+        )
+        assert [d.copy_of for d in ledger.documents("IP-1") if d.origin == "signed"] == ["7KD2M9QX"]
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(documents)")}
+    assert "copy_of" in columns

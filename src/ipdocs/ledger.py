@@ -51,9 +51,15 @@ CREATE TABLE IF NOT EXISTS documents (
     origin TEXT NOT NULL,            -- rendered | signed
     source_sha256 TEXT,
     covers_transfer INTEGER,         -- consent only: also covers moving municipality
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    copy_of TEXT                     -- signed: the ref of the rendered document it is a copy of
 );
 CREATE INDEX IF NOT EXISTS documents_sak ON documents(sak);
+CREATE TABLE IF NOT EXISTS refs (
+    ref TEXT PRIMARY KEY,            -- the document id a rendered document's QR code carries
+    path TEXT NOT NULL,              -- documents.path; a document made again keeps its old refs
+    recorded_at TEXT NOT NULL        --   (the paper printed first still carries one)
+);
 CREATE TABLE IF NOT EXISTS cases (
     sak TEXT PRIMARY KEY,
     closed_at TEXT,
@@ -71,6 +77,8 @@ CREATE TABLE IF NOT EXISTS people (
     name TEXT NOT NULL               -- the person it is about: bruker, or fullmaktsgiver
 );
 """
+# Columns added since the first ledgers were made: an older file gets them in place (_add_columns).
+_ADDED_COLUMNS = {"inputs": ("kept", "sak", "kind"), "documents": ("copy_of",)}
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class DocumentRow:
     origin: str  # "rendered" or "signed"
     source_sha256: str | None
     covers_transfer: bool | None
+    copy_of: str | None = None  # signed: the ref of the rendered document it is a copy of
 
 
 @dataclass(frozen=True)
@@ -140,15 +149,16 @@ def _full_disk(path: Path) -> Iterator[None]:
 
 def _add_columns(db: sqlite3.Connection) -> None:
     """Columns newer than a ledger made by an older ipdocs."""
-    have = {row[1] for row in db.execute("PRAGMA table_info(inputs)")}
-    for column in ("kept", "sak", "kind"):
-        if column in have:
-            continue
-        try:
-            db.execute(f"ALTER TABLE inputs ADD COLUMN {column} TEXT")
-        except sqlite3.OperationalError as exc:  # another process added it in between
-            if "duplicate column" not in str(exc):
-                raise
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column in have:
+                continue
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+            except sqlite3.OperationalError as exc:  # another process added it in between
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,12 @@ class Ledger:
                         "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
                         (str(Path(made.path).resolve()), made.case, made.person),
                     )
+                ref = getattr(made, "ref", "")
+                if ref:
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO refs (ref, path, recorded_at) VALUES (?, ?, ?)",
+                        (ref, str(Path(made.path).resolve()), now),
+                    )
 
     def add_signed(
         self,
@@ -282,16 +298,38 @@ class Ledger:
         *,
         name: str,
         covers_transfer: bool | None = None,
+        copy_of: str | None = None,
     ) -> None:
         """A signed scan filed to the case (FORMATS.md §3); a consent says whether it also
-        covers moving municipality, as the rendered consent it is a copy of did."""
+        covers moving municipality, as the rendered consent it is a copy of did. `copy_of` is
+        the ref of that rendered document when the scan's QR code named it."""
         now = _now()
         with self.transaction():
             self._db.execute(
                 "INSERT INTO inputs (sha256, name, status, received_at, outputs) VALUES (?, ?, 'signed', ?, ?)",
                 (sha256, redact(name), now, json.dumps([str(path)])),
             )
-            self._upsert_document(case, kind, date, path, "signed", sha256, covers_transfer, now)
+            self._upsert_document(
+                case, kind, date, path, "signed", sha256, covers_transfer, now, copy_of=copy_of
+            )
+
+    def add_stack(self, result: Result) -> None:
+        """A scanned stack routed by its codes: its parts were each filed (add_signed); the
+        stack itself is recorded as an input, done when no page was left over."""
+        status = "partial" if result.refused else "signed"
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO inputs (sha256, name, status, received_at, outputs, problems)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    result.sha256,
+                    redact(result.source.name),
+                    status,
+                    _now(),
+                    json.dumps([str(p) for p in result.documents]),
+                    json.dumps([redact(str(p)) for p in result.problems], ensure_ascii=False),
+                ),
+            )
 
     def add_duplicate(self, sha256: str, name: str, *, of: InputRow) -> None:
         """An input whose exact bytes were already made into documents: not made again."""
@@ -340,13 +378,16 @@ class Ledger:
         sha256: str,
         covers_transfer: bool | None,
         now: str,
+        *,
+        copy_of: str | None = None,
     ) -> None:
         self._db.execute(
-            "INSERT INTO documents (sak, kind, date, path, origin, source_sha256, covers_transfer, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO documents (sak, kind, date, path, origin, source_sha256, covers_transfer,"
+            " recorded_at, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(path) DO UPDATE SET sak=excluded.sak, kind=excluded.kind, date=excluded.date,"
             " origin=excluded.origin, source_sha256=excluded.source_sha256,"
-            " covers_transfer=excluded.covers_transfer, recorded_at=excluded.recorded_at",
+            " covers_transfer=excluded.covers_transfer, recorded_at=excluded.recorded_at,"
+            " copy_of=excluded.copy_of",
             (
                 case,
                 kind,
@@ -356,6 +397,7 @@ class Ledger:
                 sha256,
                 None if covers_transfer is None else int(covers_transfer),
                 now,
+                copy_of,
             ),
         )
 
@@ -392,22 +434,18 @@ class Ledger:
 
     def documents(self, case: str) -> list[DocumentRow]:
         rows = self._db.execute(
-            "SELECT sak, kind, date, path, origin, source_sha256, covers_transfer FROM documents"
-            " WHERE sak = ? ORDER BY date, id",
-            (case,),
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE sak = ? ORDER BY date, id", (case,)
         ).fetchall()
-        return [
-            DocumentRow(
-                r[0],
-                r[1],
-                dt.date.fromisoformat(r[2]),
-                Path(r[3]),
-                r[4],
-                r[5],
-                None if r[6] is None else bool(r[6]),
-            )
-            for r in rows
-        ]
+        return [_document(r) for r in rows]
+
+    def document_by_ref(self, ref: str) -> DocumentRow | None:
+        """The rendered document whose QR code carries this id (reference.py), if any."""
+        row = self._db.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d JOIN refs r ON r.path = d.path"
+            " WHERE r.ref = ? AND d.origin = 'rendered'",
+            (ref,),
+        ).fetchone()
+        return _document(row) if row else None
 
     def person_name(self, case: str) -> str | None:
         """The name of the person the case is about, as the last rendered document had it.
@@ -473,6 +511,24 @@ class Ledger:
             (limit,),
         ).fetchall()
         return [_input(r) for r in rows]
+
+
+_DOCUMENT_COLUMNS = (
+    "d.sak, d.kind, d.date, d.path, d.origin, d.source_sha256, d.covers_transfer, d.copy_of"
+)
+
+
+def _document(r: tuple[Any, ...]) -> DocumentRow:
+    return DocumentRow(
+        r[0],
+        r[1],
+        dt.date.fromisoformat(r[2]),
+        Path(r[3]),
+        r[4],
+        r[5],
+        None if r[6] is None else bool(r[6]),
+        r[7],
+    )
 
 
 def _input(row: tuple[Any, ...]) -> InputRow:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import readers, render, rules
+from . import readers, reference, render, rules
 from .errors import (
     ConversionError,
     ExitCode,
@@ -41,7 +41,8 @@ from .model import Consent, Document, Invitation, Minutes, Person, PowerOfAttorn
 from .results import Made, Refused, Result, Stopped
 from .run import Converter, Progress, Run, default_jobs
 from .settings import Settings, bundled_templates
-from .signed import process_signed
+from .signed import names_itself, process_signed
+from .stacks import route_stack
 from .template_check import refuse_if_broken
 
 __all__ = ["Made", "Refused", "Result", "process_file", "process_files", "process_batch"]
@@ -66,8 +67,11 @@ def process_file(
     if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
         if ledger is None and run is not None:
             ledger = run.ledger
-        known = run.cases() if run is not None else frozenset()
-        result = process_signed(path, settings, write=write, ledger=ledger, known_cases=known)
+        if names_itself(path):
+            known = run.cases() if run is not None else frozenset()
+            result = process_signed(path, settings, write=write, ledger=ledger, known_cases=known)
+        else:  # a scanner's name: the QR codes on the pages say where each part goes
+            result = route_stack(path, settings, write=write, ledger=ledger)
         if run is not None:
             run.add_done(result)  # counted with the run's other results
         return result
@@ -120,6 +124,7 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                     warnings,
                     transfer,
                     person=subject.name,
+                    ref=reference.new_id(),
                 )
             )
             if run is not None:

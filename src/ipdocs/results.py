@@ -36,6 +36,7 @@ class Made:
     covers_transfer: bool | None = None  # consent only: also covers moving municipality
     extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
     person: str = ""  # the name of the person the document is about (the archive cover shows it)
+    ref: str = ""  # the document id its QR code carries (reference.py); the ledger keeps it
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Result:
     made: tuple[Made, ...]
     refused: tuple[Refused, ...]
     sha256: str = ""  # of the input's bytes
+    split: Split | None = None  # a scanned stack routed by its codes: how it was divided
 
     @property
     def status(self) -> Status:
@@ -79,6 +81,24 @@ class Stopped:
 
     source: Path
     error: IpdocsError
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Pages of a scanned stack that could not be filed: their own PDF, for feil/."""
+
+    label: str  # "side 4–5"
+    suffix: str  # "_side_4-5": added to the stack's name for the file in feil/
+    data: bytes
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a stack was divided (stacks.py): with `Result.made` the note beside it."""
+
+    pages: int
+    leftovers: tuple[Leftover, ...]
 
 
 @dataclass(frozen=True)

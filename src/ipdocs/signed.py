@@ -101,6 +101,38 @@ def process_signed(
     if identity.kind == DocumentKind.consent:
         transfer, more = _covers_transfer(date, documents)
         notices += more
+    made = file_copy(
+        data,
+        digest,
+        identity,
+        date,
+        settings,
+        write=write,
+        ledger=ledger,
+        name=path.name,
+        covers_transfer=transfer,
+        notices=notices,
+    )
+    return Result(path, (made,), (), digest)
+
+
+def file_copy(
+    data: bytes,
+    digest: str,
+    identity: Identity,
+    date: dt.date,
+    settings: Settings,
+    *,
+    write: bool,
+    ledger: Ledger | None,
+    name: str,
+    label: str = "",
+    covers_transfer: bool | None = None,
+    copy_of: str | None = None,
+    notices: tuple[Notice, ...] = (),
+) -> Made:
+    """File one signed copy to outbox/<sak>/signert/ and record it (when writing); the same
+    for a scan named after its case and for each part of a stack routed by its codes."""
     if ledger is not None and ledger.is_closed(identity.case):
         notices += (
             Notice(
@@ -120,23 +152,40 @@ def process_signed(
                     date,
                     target,
                     digest,
-                    name=path.name,
-                    covers_transfer=transfer,
+                    name=name,
+                    covers_transfer=covers_transfer,
+                    copy_of=copy_of,
                 )
             except BaseException:
                 if new:  # not recorded: not filed either (the ledger and the outbox agree)
                     target.unlink(missing_ok=True)
                 raise
-    made = Made(
-        label="",
+    return Made(
+        label=label,
         case=identity.case,
         kind=identity.kind,
         date=date,
         path=target,
         warnings=notices,
-        covers_transfer=transfer,
+        covers_transfer=covers_transfer,
     )
-    return Result(path, (made,), (), digest)
+
+
+def names_itself(path: Path) -> bool:
+    """Does the name (or the signert/<sak>/ folder) say the case and document? Else the
+    pages' codes must (stacks.py)."""
+    path = Path(unicodedata.normalize("NFC", str(path)))
+    return path.parent.parent.name.lower() == SIGNED_FOLDER or _parse_name(path.stem) is not None
+
+
+def unnamed() -> Problem:
+    """A PDF whose name says nothing and whose pages carry no code ipdocs can read."""
+    return Problem(
+        "filnavnet",
+        "ipdocs skjønner ikke hvilken sak og hvilket dokument denne PDF-en er.",
+        f"Gi filen navnet <sak>_<dokument>.pdf, for eksempel «{_EXAMPLE}», eller "
+        f"legg den i mappen {SIGNED_FOLDER}/<sak>/.",
+    )
 
 
 def _unknown_case(identity: Identity, settings: Settings) -> Problem:
@@ -185,16 +234,7 @@ def identify(path: Path) -> Identity:
         return Identity(folder_case, kind, named_date)
     named = _parse_name(stem)
     if named is None:
-        raise InputError(
-            [
-                Problem(
-                    "filnavnet",
-                    "ipdocs skjønner ikke hvilken sak og hvilket dokument denne PDF-en er.",
-                    f"Gi filen navnet <sak>_<dokument>.pdf, for eksempel «{_EXAMPLE}», eller "
-                    f"legg den i mappen {SIGNED_FOLDER}/<sak>/.",
-                )
-            ]
-        )
+        raise InputError([unnamed()])
     case, kind = named
     _check_case(case, where="saken i filnavnet")
     return Identity(case, kind, named_date)

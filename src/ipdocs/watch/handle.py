@@ -170,6 +170,18 @@ class Handler:
                 log.info(
                     "Laget %s for %s (filen %s%s%s).", made.kind, made.case, short, label, extra
                 )
+        if result.split is not None:
+            log.info(
+                "Filen %s (%d sider) ble delt etter QR-kodene: %d dokumenter lagt i saken, %d "
+                "deler i %s/. Bunken og en merknad om hvor sidene ble lagt, ligger i %s/.",
+                short,
+                result.split.pages,
+                len(result.made),
+                len(result.split.leftovers),
+                FAILED,
+                DONE,
+            )
+            return
         if result.refused:
             count = len(result.problems)
             log.warning(

@@ -4,6 +4,8 @@
     same bytes    → inbox/ferdig/<navn>  + <navn>.merknad.txt: not made again, and where
                     the documents from the first time are
     refused       → inbox/feil/<navn>    + <navn>.feil.txt (report.refusal_report)
+    routed stack  → inbox/ferdig/<navn>  + <navn>.merknad.txt: which pages went where; pages
+                    left over → inbox/feil/<navn>_side_4-5.pdf + its .feil.txt
 
 The note or report is written before the original leaves the working folder, so a stop at
 any moment leaves either the file in hand (taken over and finished by the next run) or the
@@ -15,16 +17,19 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from .. import stacks
 from ..errors import Problem, redact
 from ..ledger import InputRow
 from ..publish import publish
 from ..report import refusal_report, shown, warning_lines, when
 from ..results import Refused, Result
 from .claim import Claim
-from .folders import NOTE_SUFFIX, REPORT_SUFFIX, Folders, place
+from .folders import DONE, FAILED, NOTE_SUFFIX, REPORT_SUFFIX, Folders, place
 
 
 def file_result(claim: Claim, result: Result, folders: Folders) -> Path:
+    if result.split is not None:
+        return _file_routed(claim, result, folders)
     if result.refused:
         report = refusal_report(result, name=claim.rel.name)
         return _file_with_note(claim, folders.failed, report, REPORT_SUFFIX)
@@ -94,6 +99,36 @@ def program_fault(claim: Claim, error: str) -> Result:
         "innboksen igjen.",
     )
     return Result(claim.path, (), (Refused("", (problem,)),))
+
+
+def _file_routed(claim: Claim, result: Result, folders: Folders) -> Path:
+    """A stack split by its codes: the pages left over each go to feil/ as their own PDF with
+    a report; the stack itself, whole, to ferdig/ with the note saying where every page went."""
+    stem = redact(Path(claim.rel.name).stem)
+    names = {}
+    for left in result.split.leftovers:
+        target = _publish_new(left.data, folders.failed, f"{stem}{left.suffix}", ".pdf")
+        names[left.label] = target.name
+        text = (
+            f"{left.label.capitalize()} i «{claim.rel.name}» ble ikke lagt i noen sak, og "
+            f"ligger her som {target.name}.\n\n{left.problem.what} {left.problem.fix}\n\n"
+            f"Hele bunken ligger i {DONE}/, med en merknad om hvor de andre sidene ble lagt.\n"
+        )
+        publish(redact(text).encode("utf-8"), target.with_name(target.name + REPORT_SUFFIX))
+    note = stacks.report(result, name=claim.rel.name, failed_folder=FAILED, names=names)
+    return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
+
+
+def _publish_new(data: bytes, folder: Path, stem: str, suffix: str) -> Path:
+    """Write `data` under a name no file in `folder` holds yet (`navn (2).pdf`, …)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 10_000):
+        target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+        try:
+            return publish(data, target, exclusive=True)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"for mange filer med samme navn i {folder}")
 
 
 def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -> Path:

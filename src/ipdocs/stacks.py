@@ -1,0 +1,246 @@
+"""A scanned stack of signed documents that files itself by the QR codes on its pages.
+
+    check the PDF → render every page (pypdfium2, greyscale) → read its QR codes (zxing-cpp)
+      → our reference? (reference.py) → consecutive pages with one reference are one document,
+      a page without a readable code belongs to the document before it → each part copied page
+      for page (pikepdf: nothing re-encoded) → a reference the ledger knows: filed to its case
+      as the signed copy of that rendered document (signed.file_copy), dated as it is; a
+      reference it does not know, or pages before the first code: left over, for feil/
+
+The office scanner names a stack `Skann_20261203_0001.pdf`; the pipeline sends every PDF whose
+name does not say `<sak>_<dokument>` here. A stack with no code at all is refused as such a
+PDF always was (name it). Both wheels carry their own libraries: nothing to install beside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from . import reference, signed
+from .errors import InputError, Notice, Problem
+from .ledger import Ledger
+from .reference import Reference
+from .results import Leftover, Made, Refused, Result, Split
+from .settings import Settings
+
+# A footer code of 16 mm at version 3 has modules of half a millimetre: 3 pixels at 150 dpi,
+# which zxing reads through a slight skew and a scanner's noise. A page with no code is read
+# once more, sharper (a faint or small print), before it is taken to have none.
+FIRST_DPI = 150
+SECOND_DPI = 250
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Consecutive pages of a stack (0-based, `last` included) and the reference they carry."""
+
+    first: int
+    last: int
+    reference: Reference | None  # None: pages before the first code
+
+    @property
+    def label(self) -> str:
+        return page_label(self.first, self.last)
+
+
+def page_label(first: int, last: int) -> str:
+    return f"side {first + 1}" if first == last else f"side {first + 1}–{last + 1}"
+
+
+# --- reading the codes ----------------------------------------------------------------------
+
+
+def read_references(path: Path) -> list[Reference | None]:
+    """The reference on each page of the PDF, None where no code of ours can be read."""
+    import pypdfium2
+
+    found: list[Reference | None] = []
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        for page in _pages(pdf):
+            try:
+                ref = _read_page(page, FIRST_DPI) or _read_page(page, SECOND_DPI)
+            finally:
+                page.close()
+            found.append(ref)
+    finally:
+        pdf.close()
+    return found
+
+
+def _pages(pdf) -> Iterator:
+    for index in range(len(pdf)):
+        yield pdf[index]
+
+
+def _read_page(page, dpi: int) -> Reference | None:
+    import zxingcpp
+
+    bitmap = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False)
+    try:
+        image = bitmap.to_pil()
+        codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    finally:
+        bitmap.close()
+    for code in codes:
+        ref = reference.parse(code.text)
+        if ref is not None:
+            return ref
+    return None
+
+
+def split(references: list[Reference | None]) -> list[Segment]:
+    """Consecutive pages with the same reference are one document; a page without a code goes
+    with the one before it; pages before the first code are a segment of their own."""
+    segments: list[Segment] = []
+    for index, ref in enumerate(references):
+        current = segments[-1] if segments else None
+        if current is not None and (ref is None or ref == current.reference):
+            segments[-1] = Segment(current.first, index, current.reference)
+        else:
+            segments.append(Segment(index, index, ref))
+    return segments
+
+
+def extract(pdf: pikepdf.Pdf, first: int, last: int) -> bytes:
+    """Pages first..last as a PDF of their own: the page objects copied, streams untouched."""
+    part = pikepdf.new()
+    part.pages.extend(pdf.pages[first : last + 1])
+    out = io.BytesIO()
+    # The same pages give the same bytes: a stack dropped in again files onto the same names.
+    part.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def route_stack(
+    path: Path, settings: Settings, *, write: bool = True, ledger: Ledger | None = None
+) -> Result:
+    """Split a stack by its codes and file each part to its case (when writing)."""
+    path = Path(path)
+    digest = ""
+    try:
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        signed.check_pdf(path)
+        references = read_references(path)
+    except InputError as exc:
+        return _refused(path, exc.problems, digest, ledger, write)
+    except OSError as exc:
+        problem = Problem(
+            "filen",
+            f"Filen kan ikke leses ({exc.strerror}).",
+            "Sjekk at den finnes og at du har tilgang.",
+        )
+        return Result(path, (), (Refused("", (problem,)),))
+    if not any(references):
+        return _refused(path, (signed.unnamed(),), digest, ledger, write)
+
+    made: list[Made] = []
+    refused: list[Refused] = []
+    leftovers: list[Leftover] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for segment in split(references):
+            part = extract(pdf, segment.first, segment.last)
+            row, problem = _rendered_document(segment, ledger)
+            if row is None:
+                refused.append(Refused(segment.label, (problem,)))
+                suffix = "_" + segment.label.replace(" ", "_").replace("–", "-")
+                leftovers.append(Leftover(segment.label, suffix, part, problem))
+                continue
+            identity = signed.Identity(row.case, row.kind, row.date)
+            made.append(
+                signed.file_copy(
+                    part,
+                    hashlib.sha256(part).hexdigest(),
+                    identity,
+                    row.date,
+                    settings,
+                    write=write,
+                    ledger=ledger,
+                    name=f"{path.name} {segment.label}",
+                    label=segment.label,
+                    covers_transfer=row.covers_transfer if row.kind == "samtykke" else None,
+                    copy_of=segment.reference.id,
+                    notices=_scope_notice(row),
+                )
+            )
+    result = Result(
+        path, tuple(made), tuple(refused), digest, split=Split(len(references), tuple(leftovers))
+    )
+    if ledger is not None and write:
+        ledger.add_stack(result)
+    return result
+
+
+def _rendered_document(segment: Segment, ledger: Ledger | None):
+    """The ledger's rendered document for the segment's reference, or why there is none."""
+    ref = segment.reference
+    if ref is None:
+        return None, Problem(
+            segment.label,
+            "Sidene kommer før den første QR-koden i bunken, så ipdocs vet ikke hvilket "
+            "dokument de hører til.",
+            "Legg dem bak forsiden til dokumentet de hører til og skann på nytt, eller gi filen "
+            "navnet <sak>_<dokument>.pdf og legg den i innboksen.",
+        )
+    row = ledger.document_by_ref(ref.id) if ledger is not None else None
+    if row is None or row.case.casefold() != ref.case.casefold() or row.kind != ref.kind:
+        return None, Problem(
+            segment.label,
+            f"QR-koden viser til {ref.kind} for {ref.case} fra {ref.date:%d.%m.%Y}, men ipdocs "
+            "har ikke laget det dokumentet (i denne outbox-mappen).",
+            "Sjekk at dokumentet er laget med ipdocs her, eller gi filen navnet "
+            f"{ref.case}_{ref.kind}.pdf og legg den i innboksen.",
+        )
+    return row, None
+
+
+def _scope_notice(row) -> tuple[Notice, ...]:
+    if row.kind == "samtykke" and row.covers_transfer is None:
+        return (
+            Notice(
+                "Samtykket dette er en signert kopi av, sier ikke om det også gjelder "
+                "overføring ved flytting. Sjekk det før saken arkiveres."
+            ),
+        )
+    return ()
+
+
+def _refused(path, problems, digest, ledger, write) -> Result:
+    result = Result(path, (), (Refused("", tuple(problems)),), digest)
+    if ledger is not None and write:
+        ledger.record(result)
+    return result
+
+
+def report(result: Result, *, name: str, failed_folder: str, names: dict[str, str]) -> str:
+    """The note beside a routed stack: which pages went where (never a person's name).
+
+    `names` gives each leftover's label the file name it got in the failed folder."""
+    split_ = result.split
+    lines = [f"«{name}» har {split_.pages} sider. Slik ble de lagt:", ""]
+    rows = [(m.label, m) for m in result.made] + [(r.label, r) for r in result.refused]
+    rows.sort(key=lambda pair: int(pair[0].split()[1].split("–")[0]))
+    for label, item in rows:
+        if isinstance(item, Made):
+            where = f"{item.case}/{signed.SIGNED_FOLDER}/{item.path.name}" if item.path else ""
+            lines.append(
+                f"- {label}: {item.kind} for {item.case} fra {item.date:%d.%m.%Y}"
+                + (f", lagt i {where}" if where else "")
+            )
+            lines += [f"  {w}" for w in item.warnings]
+        else:
+            lines.append(
+                f"- {label}: ikke lagt i noen sak, ligger i {failed_folder}/{names[label]}"
+            )
+            lines += [f"  {p.what} {p.fix}" for p in item.problems]
+    return "\n".join(lines) + "\n"
