@@ -1,13 +1,19 @@
 """Small PDFs for the archive tests, made on the spot: text documents with an embedded font (and
 their own bookmarks when asked), image-only "scans", and the broken ones (truncated, encrypted,
-with JavaScript, with a font that is not embedded)."""
+with JavaScript, with a font that is not embedded), and PDFs signed with pyHanko by a test
+certificate authority."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pikepdf
 import reportlab
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfbase import pdfmetrics
@@ -85,6 +91,81 @@ def with_javascript(path: Path) -> Path:
         pdf.pages[0].obj.AA = pikepdf.Dictionary(O=script)
         pdf.save()
     return path
+
+
+# --- digital signatures (pyHanko, with a certificate authority made here) --------------------
+
+
+def certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A test CA and a signer it issued (as a BankID chain is): (ca, cert, key) PEM files."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ipdocs test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Signer")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = folder / "ca.pem", folder / "signer.pem", folder / "signer.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+def sign(source: Path, target: Path, ca: Path, cert: Path, key: Path) -> Path:
+    """`source` signed by the test signer (its cross-reference table rewritten by qpdf first:
+    pyHanko reads strictly, and Pillow's is off by one)."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    clean = io.BytesIO()
+    with pikepdf.open(source) as pdf:
+        pdf.save(clean)
+    clean.seek(0)
+    signer = signers.SimpleSigner.load(str(key), str(cert), ca_chain_files=(str(ca),))
+    with open(target, "wb") as out:
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(clean),
+            signers.PdfSignatureMetadata(field_name="Signatur"),
+            signer=signer,
+            output=out,
+        )
+    return target
 
 
 # --- a case in the outbox, as `ipdocs render` and the watcher leave it ----------------------

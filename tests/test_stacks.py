@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 import scans
 from conftest import DATA, TODAY, require_program
+from pdfs import certificates, sign
 from watchkit import WatcherProcess, make_office, wait_until
 
 from ipdocs import stacks
@@ -185,3 +186,18 @@ def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
     assert result.status == "refused" and result.split is None
     assert "<sak>_<dokument>.pdf" in str(result.problems[0])
     assert not (root / "outbox" / A / "signert").exists()
+
+
+def test_an_electronically_signed_stack_is_filed_whole_byte_for_byte(office, tmp_path):
+    """eSignering returns the document with its codes; a signed file is never split (that would
+    break the signature), even when a page carries another document's code."""
+    root, documents = office
+    pages = _scanned(documents, "samtykke") + _scanned(documents, "referat")
+    scan = scans.save_scan(tmp_path / "unsigned.pdf", pages, dpi=DPI)
+    ca, cert, key = certificates(tmp_path)
+    stack = sign(scan, tmp_path / "esignering_resultat.pdf", ca, cert, key)
+    with Ledger.for_outbox(root / "outbox") as ledger:
+        result = stacks.route_stack(stack, _settings(root), ledger=ledger)
+    [made] = result.made
+    assert (made.case, made.kind, made.label) == (A, "samtykke", "side 1–3")
+    assert made.path.read_bytes() == stack.read_bytes()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,7 +133,11 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
                 pdfa=pdfa,
                 progress=_progress(say),
             )
+    originals = folder / bundle.originals_folder(name)
     try:
+        for placed in built.placed:
+            if placed.electronic:  # the signed bytes, as they were filed
+                publish(placed.part.source.read_bytes(), originals / placed.part.source.name)
         digest = bundle.sha256_file(target)
         record = bundle.manifest(
             built,
@@ -152,6 +157,7 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
     except BaseException:
         target.unlink(missing_ok=True)  # a bundle without its manifest is not left behind
         (folder / f"{stem}.manifest.json").unlink(missing_ok=True)
+        shutil.rmtree(originals, ignore_errors=True)
         raise
     document_pages = sum(p.pages for p in built.placed)
     return Archive(

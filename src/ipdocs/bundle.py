@@ -25,7 +25,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 from pikepdf.sanitize import remove_javascript
 
-from . import __version__, cover, pdfcheck
+from . import __version__, cover, pdfcheck, signatures
 from .errors import ArchiveError, InputError, IpdocsError, Problem
 from .publish import sha256_of
 
@@ -55,6 +55,7 @@ class Placed:
     pages: int
     first_page: int  # its page label: the documents are numbered from 1
     page_index: int  # 0-based page in the bundle, counting the cover and index
+    electronic: bool = False  # digitally signed: its pages without the signature fields
 
 
 @dataclass(frozen=True)
@@ -93,18 +94,19 @@ def assemble(
     The parts' PDFs must stay open until this returns (their page contents are read while
     the bundle is written)."""
     counts = [len(pdf.pages) for _, pdf in parts]
+    electronic = [signatures.is_signed(pdf) for _, pdf in parts]
+    for (_, pdf), signed in zip(parts, electronic, strict=True):
+        if signed:  # only the copy in memory: the original goes beside the bundle unchanged
+            signatures.strip_signatures(pdf)
     n_front = 1 + cover.index_pages(len(parts))
     # The cover says both counts, so it agrees with the index and with the terminal.
     front = replace(front, documents=len(parts), pages=sum(counts), whole=n_front + sum(counts))
     placed, label, index = [], 1, n_front
-    for (part, _), pages in zip(parts, counts, strict=True):
-        placed.append(Placed(part, pages, label, index))
+    for (part, _), pages, signed in zip(parts, counts, electronic, strict=True):
+        placed.append(Placed(part, pages, label, index, signed))
         label += pages
         index += pages
-    entries = [
-        cover.Entry(p.part.date, cover.kind_title(p.part.kind, p.part.origin, lang), p.first_page)
-        for p in placed
-    ]
+    entries = [cover.Entry(p.part.date, _title(p, lang), p.first_page) for p in placed]
     drawn = cover.draw(front, entries, lang)
 
     out = pikepdf.new()
@@ -128,6 +130,11 @@ def assemble(
     _metadata(out, title=title, author=front.municipality or front.unit)
     _save(out, parts, into, pdfa=pdfa)
     return Built(len(out.pages), tuple(placed))
+
+
+def _title(p: Placed, lang: str) -> str:
+    title = cover.kind_title(p.part.kind, p.part.origin, lang)
+    return f"{title} – {cover.words(lang)['esigned']}" if p.electronic else title
 
 
 def _drop_slideshow(pages) -> None:
@@ -369,6 +376,11 @@ def _why(findings) -> str:
 sha256_file = sha256_of  # the one file checksum, shared with publishing
 
 
+def originals_folder(bundle_name: str) -> str:
+    """`arkiv/<bundle-name>.originaler/`: the electronically signed originals, unchanged."""
+    return f"{Path(bundle_name).stem}.originaler"
+
+
 def manifest(
     built: Built,
     *,
@@ -394,6 +406,11 @@ def manifest(
         if p.part.pdf != p.part.source:
             entry["pdf"] = p.part.pdf.name
             entry["pdf_sha256"] = sha256_file(p.part.pdf)
+        if p.electronic:
+            # The bundle holds its pages without the signature; the signed bytes lie beside it.
+            entry["signert_elektronisk"] = True
+            entry["original"] = f"{originals_folder(name)}/{p.part.source.name}"
+            entry["original_sha256"] = entry["sha256"]
         entry.update(sider=p.pages, forste_side=p.first_page, side_i_arkivet=p.page_index + 1)
         documents.append(entry)
     return {

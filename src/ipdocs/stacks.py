@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pikepdf
 
-from . import reference, signed
+from . import reference, signatures, signed
 from .errors import InputError, Notice, Problem
 from .ledger import Ledger
 from .reference import Reference
@@ -131,6 +131,8 @@ def route_stack(
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         signed.check_pdf(path)
+        with pikepdf.open(path) as probe:
+            electronic = signatures.is_signed(probe)
         references = read_references(path)
     except InputError as exc:
         return _refused(path, exc.problems, digest, ledger, write)
@@ -147,9 +149,15 @@ def route_stack(
     made: list[Made] = []
     refused: list[Refused] = []
     leftovers: list[Leftover] = []
+    segments = split(references)
+    if electronic:
+        # Signed bytes are evidence only as they are: the whole file is the first code's
+        # document, never split or saved again.
+        first = next(ref for ref in references if ref is not None)
+        segments = [Segment(0, len(references) - 1, first)]
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        for segment in split(references):
-            part = extract(pdf, segment.first, segment.last)
+        for segment in segments:
+            part = data if electronic else extract(pdf, segment.first, segment.last)
             row, problem = _rendered_document(segment, ledger)
             if row is None:
                 refused.append(Refused(segment.label, (problem,)))
