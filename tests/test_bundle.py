@@ -8,13 +8,18 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
+from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pypdf
 import pytest
 from conftest import DATA, require_program
-from pdfs import CASE, LETTER, file_signed, render, scan_pdf, text_pdf, with_javascript
+from pdfs import CASE, FONT, LETTER, file_signed, render, scan_pdf, text_pdf, with_javascript
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from ipdocs.archive import make_archive
 from ipdocs.errors import InputError
@@ -305,7 +310,56 @@ def test_pdfa_2b_properties_read_back(case):
     qpdf_check(made.path)
 
 
-def test_pdfa_refuses_a_source_whose_fonts_are_not_embedded(settings):
+def _cmyk_pdf(path: Path) -> Path:
+    """A page painted in DeviceCMYK (a print shop's PDF): not PDF/A under an sRGB intent."""
+    canvas = Canvas(str(path), pagesize=A4, initialFontName=FONT)
+    canvas.setFillColorCMYK(0.1, 0.8, 0.3, 0.05)
+    canvas.rect(72, 600, 300, 100, fill=1)
+    canvas.setFont(FONT, 14)
+    canvas.drawString(72, 560, "Fullmakt, trykt")
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_pdfa_converts_a_source_that_is_not_pdfa_ready(settings):
+    require_program("gs")
+    render(settings, DATA / "formats_innkalling.yaml")
+    fonts = file_signed(
+        settings,
+        f"{CASE}_samtykke_signert.pdf",
+        "samtykke",
+        DEC3,
+        lambda p: text_pdf(p, ["Signert"], embedded=False),
+    )
+    cmyk = file_signed(settings, f"{CASE}_fullmakt_signert.pdf", "fullmakt", DEC3, _cmyk_pdf)
+    before = {p: p.read_bytes() for p in (fonts, cmyk)}
+    made = make_archive(settings, CASE, "avslutning", pdfa=True)
+    with pikepdf.open(made.path) as pdf:
+        assert pikepdf.pdfa.check(pdf, "2b").verdict == "pass"
+        for number, page in enumerate(pdf.pages, start=1):
+            assert all(_embedded(f) for f in _fonts(page.obj.get("/Resources"), set())), number
+    assert "Signert" in page_text(made.path, made.pages - 1)  # the text survived conversion
+    assert {p: p.read_bytes() for p in before} == before  # the filed scans are untouched
+    documents = json.loads(made.manifest.read_text(encoding="utf-8"))["dokumenter"]
+    converted = {d["kilde"]: d["konvertert"] for d in documents if "konvertert" in d}
+    assert set(converted) == {fonts.name, cmyk.name}
+    assert converted[fonts.name]["til"] == "PDF/A-2B"
+    assert converted[fonts.name]["verktoy"].startswith("Ghostscript ")
+    assert "skrifter som ikke er bygd inn" in converted[fonts.name]["grunn"]
+    assert "CMYK" in converted[cmyk.name]["grunn"]
+    [innkalling] = [d for d in documents if d["dokument"] == "innkalling"]
+    assert "konvertert" not in innkalling  # PDF/A-ready as it was
+    qpdf_check(made.path)
+
+
+def test_pdfa_refuses_a_source_ghostscript_cannot_convert(settings, tmp_path, monkeypatch):
+    """A Ghostscript that fails (a stand-in on PATH): the document is named, nothing made."""
+    fake = tmp_path / "bin" / "gs"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: /syntaxerror' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
     render(settings, DATA / "formats_innkalling.yaml")
     file_signed(
         settings,
@@ -318,7 +372,8 @@ def test_pdfa_refuses_a_source_whose_fonts_are_not_embedded(settings):
         make_archive(settings, CASE, "avslutning", pdfa=True)
     message = str(refused.value)
     assert f"filen «{CASE}_samtykke_signert.pdf»" in message
-    assert "skrifter som ikke er bygd inn" in message and "uten --pdfa" in message
+    assert "skrifter som ikke er bygd inn" in message and "klarte ikke å gjøre den om" in message
+    assert "uten --pdfa" in message
     assert "innkalling" not in message  # only the document that stops it is named
     assert not (settings.outbox / CASE / "arkiv").exists()
     assert make_archive(settings, CASE, "avslutning").pages == 4  # fine without --pdfa

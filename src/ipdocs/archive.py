@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 
 from . import bundle, cover, language
-from ._exec import soffice
+from ._exec import ghostscript, soffice
 from .errors import ConversionError, InputError, Problem
 from .kinds import DocumentKind
 from .ledger import DocumentRow, Ledger, default_path
@@ -122,17 +124,31 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
             _convert(to_convert)
             opened.update(_open_all(to_convert, stack))
         say(f"Setter sammen arkivet{' som PDF/A-2b' if pdfa else ''} …")
+        assemble = functools.partial(
+            bundle.assemble,
+            front=front,
+            lang=settings.language,
+            title=_title(case, reason, settings.language),
+            pdfa=pdfa,
+            progress=_progress(say),
+        )
         # Written straight into place (a temporary name until it is whole, as publish does).
         with writing(target) as into:
-            built = bundle.assemble(
-                [(p, opened[p]) for p in parts],
-                front,
-                into,
-                lang=settings.language,
-                title=_title(case, reason, settings.language),
-                pdfa=pdfa,
-                progress=_progress(say),
-            )
+            try:
+                built = assemble([(p, opened[p]) for p in parts], into=into)
+            except bundle.NotPdfa as exc:
+                # Not PDF/A as they are: converted (Ghostscript), and the bundle made again.
+                work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ipdocs-")))
+                say(f"Gjør om {_documents(len(exc.parts))} til PDF/A med Ghostscript …")
+                converted = _to_pdfa(exc.parts, work, stack)
+                parts = [converted.get(p, (p, opened[p]))[0] for p in parts]
+                sources = dict(opened) | dict(converted.values())
+                try:
+                    built = assemble([(p, sources[p]) for p in parts], into=into)
+                except bundle.NotPdfa as again:
+                    raise InputError(
+                        [bundle.not_pdfa_problem(part, why) for part, why in again.parts]
+                    ) from None
     originals = folder / bundle.originals_folder(name)
     try:
         for placed in built.placed:
@@ -226,6 +242,29 @@ def _open_all(
     if problems:
         raise InputError(problems)
     return opened
+
+
+def _to_pdfa(failing, work: Path, stack: contextlib.ExitStack) -> dict:
+    """Each part that is not PDF/A as it is, converted: {part: (converted part, its PDF)}.
+    A part Ghostscript cannot convert is refused, named; nothing is written."""
+    converted, problems = {}, []
+    for number, (part, why) in enumerate(failing, start=1):
+        target = work / f"{number:03d}_{part.pdf.stem}.pdfa.pdf"
+        failed = ghostscript.to_pdfa(part.pdf, target)
+        if failed is not None:
+            problems.append(bundle.not_pdfa_problem(part, f"{why} ({failed})"))
+            continue
+        conversion = bundle.Conversion(
+            part.pdf, ghostscript.version(), why, bundle.sha256_file(target)
+        )
+        new = dataclasses.replace(part, pdf=target, conversion=conversion)
+        try:
+            converted[part] = (new, stack.enter_context(bundle.open_source(target)))
+        except InputError:
+            problems.append(bundle.not_pdfa_problem(part, why))
+    if problems:
+        raise InputError(problems)
+    return converted
 
 
 def _convert(parts: list[bundle.Part]) -> None:

@@ -26,7 +26,7 @@ from pikepdf import Array, Dictionary, Name
 from pikepdf.sanitize import remove_javascript
 
 from . import __version__, cover, pdfcheck, signatures
-from .errors import ArchiveError, InputError, IpdocsError, Problem
+from .errors import ArchiveError, Problem
 from .publish import sha256_of
 
 PDFA_FLAVOUR = "2b"
@@ -46,7 +46,18 @@ class Part:
     date: dt.date
     origin: str  # "rendered" or "signed"
     source: Path  # the file the ledger names: a .docx, or a signed .pdf
-    pdf: Path  # the PDF that goes in: the source itself, or the PDF beside it
+    pdf: Path  # the PDF that goes in: the source itself, the PDF beside it, or its conversion
+    conversion: Conversion | None = None  # --pdfa: `pdf` is a PDF/A copy made from another
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A part that was not PDF/A as it was, converted for the bundle (Noark 5 records it)."""
+
+    given: Path  # the PDF that was converted (kept as it is)
+    tool: str  # "Ghostscript 10.00.0"
+    because: str  # what kept it from being PDF/A
+    sha256: str  # of the converted copy that went into the bundle
 
 
 @dataclass(frozen=True)
@@ -95,9 +106,6 @@ def assemble(
     the bundle is written)."""
     counts = [len(pdf.pages) for _, pdf in parts]
     electronic = [signatures.is_signed(pdf) for _, pdf in parts]
-    for (_, pdf), signed in zip(parts, electronic, strict=True):
-        if signed:  # only the copy in memory: the original goes beside the bundle unchanged
-            signatures.strip_signatures(pdf)
     n_front = 1 + cover.index_pages(len(parts))
     # The cover says both counts, so it agrees with the index and with the terminal.
     front = replace(front, documents=len(parts), pages=sum(counts), whole=n_front + sum(counts))
@@ -114,8 +122,8 @@ def assemble(
         out.pages.extend(front_pdf.pages)
     _drop_slideshow(out.pages)
     own_outlines = []
-    for done, (_, pdf) in enumerate(parts, start=1):
-        own_outlines.append(_copy_pages(out, pdf))
+    for done, ((_, pdf), signed) in enumerate(zip(parts, electronic, strict=True), start=1):
+        own_outlines.append(_copy_pages(out, pdf, signed=signed))
         if progress is not None:
             progress(done, len(parts))
 
@@ -153,12 +161,24 @@ _CARRIED_BY_PIKEPDF = (Name.AcroForm, Name.OCProperties, Name.Names, Name.Dests)
 _MAX_DEPTH = 32
 
 
-def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf) -> list[Dictionary]:
-    """Append every page of `src`; returns its own top-level bookmarks, leading to the copies."""
+def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf, *, signed: bool = False) -> list[Dictionary]:
+    """Append every page of `src`; returns its own top-level bookmarks, leading to the copies.
+
+    A digitally signed source's pages come without their signature widgets, and its form is
+    not carried along (the original lies beside the bundle: signatures.py)."""
+    if signed:
+        start = len(out.pages)
+        outlines = _copy_plain(out, src)
+        signatures.strip_widgets(out.pages[start:])
+        return outlines
     if any(key in src.Root for key in _CARRIED_BY_PIKEPDF):
         before = _chain(cast(Dictionary | None, out.Root.get(Name.Outlines)))
         out.add_pages_from(src)  # appends the bookmarks that lead to the copied pages
         return _chain(cast(Dictionary | None, out.Root.get(Name.Outlines)))[len(before) :]
+    return _copy_plain(out, src)
+
+
+def _copy_plain(out: pikepdf.Pdf, src: pikepdf.Pdf) -> list[Dictionary]:
     start = len(out.pages)
     out.pages.extend(src.pages)
     if Name.Outlines not in src.Root:
@@ -325,11 +345,31 @@ def _save(out: pikepdf.Pdf, parts, into: BinaryIO, *, pdfa: bool) -> None:
         raise _not_pdfa(parts, exc.report) from None
 
 
-def _not_pdfa(parts, report) -> IpdocsError:
+class NotPdfa(Exception):
+    """Some parts keep the bundle from being PDF/A as they are: (part, why) for each, in
+    Norwegian. archive.py converts them (Ghostscript) and assembles again, or refuses them."""
+
+    def __init__(self, parts: list[tuple[Part, str]]):
+        super().__init__(", ".join(part.pdf.name for part, _ in parts))
+        self.parts = parts
+
+
+def not_pdfa_problem(part: Part, why: str) -> Problem:
+    """A document that could not be made PDF/A even by conversion."""
+    return Problem(
+        f"filen «{part.source.name}»",
+        f"kan ikke bli en del av et PDF/A-arkiv: den {why}, og ipdocs klarte ikke å gjøre den "
+        "om til PDF/A.",
+        "Lag arkivet uten --pdfa, eller lag en ny PDF av dokumentet (for eksempel som PDF/A fra "
+        "skanneren) og legg den i innboksen.",
+    )
+
+
+def _not_pdfa(parts, report) -> Exception:
     """Name the documents that keep the bundle from being PDF/A, each checked on its own."""
     import pikepdf.pdfa
 
-    problems = []
+    failing = []
     for part, pdf in parts:
         probe = pikepdf.new()
         probe.add_pages_from(pdf, outlines="ignore")
@@ -338,16 +378,9 @@ def _not_pdfa(parts, report) -> IpdocsError:
         pikepdf.pdfa.prepare(probe, PDFA_FLAVOUR)
         findings = pikepdf.pdfa.check(probe, PDFA_FLAVOUR).findings
         if findings:
-            problems.append(
-                Problem(
-                    f"filen «{part.pdf.name}»",
-                    f"kan ikke bli en del av et PDF/A-arkiv: den {_why(findings)}.",
-                    "Lag arkivet uten --pdfa, eller lag en ny PDF av dokumentet (for eksempel "
-                    "som PDF/A fra skanneren) og legg den i innboksen.",
-                )
-            )
-    if problems:
-        return InputError(problems)
+            failing.append((part, _why(findings)))
+    if failing:
+        return NotPdfa(failing)
     rules = ", ".join(sorted({f.rule for f in report.findings})[:5])
     return ArchiveError(
         f"Arkivet ble ikke godkjent som PDF/A ({rules}). Dette er en feil i ipdocs, ikke i "
@@ -403,9 +436,19 @@ def manifest(
             "kilde": p.part.source.name,
             "sha256": sha256_file(p.part.source),
         }
-        if p.part.pdf != p.part.source:
-            entry["pdf"] = p.part.pdf.name
-            entry["pdf_sha256"] = sha256_file(p.part.pdf)
+        conversion = p.part.conversion
+        given = conversion.given if conversion is not None else p.part.pdf
+        if given != p.part.source:
+            entry["pdf"] = given.name
+            entry["pdf_sha256"] = sha256_file(given)
+        if conversion is not None:
+            # Noark 5 records a conversion: to what, with what, why, and the copy's checksum.
+            entry["konvertert"] = {
+                "til": f"PDF/A-{PDFA_FLAVOUR.upper()}",
+                "verktoy": conversion.tool,
+                "grunn": conversion.because,
+                "sha256": conversion.sha256,
+            }
         if p.electronic:
             # The bundle holds its pages without the signature; the signed bytes lie beside it.
             entry["signert_elektronisk"] = True

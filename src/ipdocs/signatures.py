@@ -3,8 +3,8 @@
 A signed PDF is evidence only as the bytes that were signed: it is filed byte for byte and
 never split or re-saved (stacks.py files it whole), and the archive keeps the original beside
 the bundle. Inside the bundle its pages are copied without the signature fields and their
-widgets: a merged file cannot carry a valid signature, and must not look as if it did
-(pdfsam#648, Stirling-PDF#435).
+widgets (and without the source's form: its fields hold the signature values): a merged file
+cannot carry a valid signature, and must not look as if it did (pdfsam#648, Stirling-PDF#435).
 """
 
 from __future__ import annotations
@@ -26,31 +26,20 @@ def is_signed(pdf: pikepdf.Pdf) -> bool:
     return isinstance(perms, Dictionary) and len(perms.keys()) > 0
 
 
-def strip_signatures(pdf: pikepdf.Pdf) -> None:
-    """Remove the signature fields, their widgets and the document's signature permissions
-    from this (in-memory) copy. Other form fields stay as they were."""
-    for page in pdf.pages:
+def strip_widgets(pages) -> None:
+    """Remove the signature widgets from these pages (copies in the bundle); the fields they
+    belong to are then left unreferenced, and are not written. Other annotations stay."""
+    for page in pages:
         annots = page.obj.get(Name.Annots)
         if not isinstance(annots, Array):
             continue
         kept = [a for a in annots if not (isinstance(a, Dictionary) and _is_signature_widget(a))]
-        if len(kept) != len(annots):
-            if kept:
-                page.obj.Annots = Array(kept)
-            else:
-                del page.obj.Annots
-    form = pdf.Root.get(Name.AcroForm)
-    if isinstance(form, Dictionary):
-        fields = form.get(Name.Fields)
-        if isinstance(fields, Array):
-            kept = [f for f in fields if not (isinstance(f, Dictionary) and _is_signature_field(f))]
-            form.Fields = Array(kept)
-        if not form.get(Name.Fields):
-            del pdf.Root.AcroForm
-        elif Name.SigFlags in form:
-            del form.SigFlags
-    if Name.Perms in pdf.Root:
-        del pdf.Root.Perms
+        if len(kept) == len(annots):
+            continue
+        if kept:
+            page.obj.Annots = Array(kept)
+        else:
+            del page.obj.Annots
 
 
 def _fields(pdf: pikepdf.Pdf):
