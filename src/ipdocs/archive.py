@@ -56,6 +56,7 @@ def make_archive(
     *,
     to_municipality: str = "",
     pdfa: bool = False,
+    duplex: bool = False,
     say: Say | None = None,
 ) -> Archive:
     say = say or (lambda text: None)
@@ -89,7 +90,7 @@ def make_archive(
             pages=0,
             no_consent=no_consent,
         )
-        result = _build(settings, parts, front, reason=reason, pdfa=pdfa, say=say)
+        result = _build(settings, parts, front, reason=reason, pdfa=pdfa, duplex=duplex, say=say)
         if reason == "avslutning":
             ledger.close_case(case, reason)
     warnings: tuple[str, ...] = ()
@@ -102,7 +103,9 @@ def make_archive(
     return dataclasses.replace(result, closed=reason == "avslutning", warnings=warnings)
 
 
-def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say: Say) -> Archive:
+def _build(
+    settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, duplex: bool, say: Say
+) -> Archive:
     case = front.case
     folder = case_folder(settings.outbox, case) / "arkiv"
     first = stem = f"{case}_{reason}_{settings.today.isoformat()}"
@@ -130,6 +133,7 @@ def _build(settings, parts, front: cover.Cover, *, reason: str, pdfa: bool, say:
             lang=settings.language,
             title=_title(case, reason, settings.language),
             pdfa=pdfa,
+            duplex=duplex,
             progress=_progress(say),
         )
         # Written straight into place (a temporary name until it is whole, as publish does).

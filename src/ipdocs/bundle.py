@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -25,7 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 from pikepdf.sanitize import remove_javascript
 
-from . import __version__, cover, pdfcheck, signatures
+from . import __version__, cover, pdfcheck, signatures, stamps
 from .errors import ArchiveError, Problem
 from .publish import sha256_of
 
@@ -98,22 +99,28 @@ def assemble(
     lang: str,
     title: str,
     pdfa: bool = False,
+    duplex: bool = False,
     progress: Progress | None = None,
 ) -> Built:
-    """Write the whole bundle to `into`: cover, index, then every part in the order given.
+    """Write the whole bundle to `into`: cover, index, then every part in the order given,
+    each document page stamped «<sak> · Side N av M» as the index counts it. With `duplex`
+    (--tosidig) a blank page follows the front matter and each part with an odd page count,
+    so every document starts on a front side; blank pages are not counted.
 
     The parts' PDFs must stay open until this returns (their page contents are read while
     the bundle is written)."""
     counts = [len(pdf.pages) for _, pdf in parts]
     electronic = [signatures.is_signed(pdf) for _, pdf in parts]
     n_front = 1 + cover.index_pages(len(parts))
-    # The cover says both counts, so it agrees with the index and with the terminal.
-    front = replace(front, documents=len(parts), pages=sum(counts), whole=n_front + sum(counts))
-    placed, label, index = [], 1, n_front
+    blank_after_front = duplex and n_front % 2 == 1
+    placed, label, index = [], 1, n_front + blank_after_front
     for (part, _), pages, signed in zip(parts, counts, electronic, strict=True):
         placed.append(Placed(part, pages, label, index, signed))
         label += pages
-        index += pages
+        index += pages + (duplex and pages % 2 == 1)
+    # The cover says both counts (the blank pages --tosidig adds among all the pages), so it
+    # agrees with the index and with the terminal.
+    front = replace(front, documents=len(parts), pages=sum(counts), whole=index)
     entries = [cover.Entry(p.part.date, _title(p, lang), p.first_page) for p in placed]
     drawn = cover.draw(front, entries, lang)
 
@@ -121,16 +128,21 @@ def assemble(
     with pikepdf.open(io.BytesIO(drawn.pdf)) as front_pdf:
         out.pages.extend(front_pdf.pages)
     _drop_slideshow(out.pages)
+    if blank_after_front:
+        _blank_after(out)
     own_outlines = []
     for done, ((_, pdf), signed) in enumerate(zip(parts, electronic, strict=True), start=1):
         own_outlines.append(_copy_pages(out, pdf, signed=signed))
+        if duplex and len(pdf.pages) % 2 == 1:
+            _blank_after(out)
         if progress is not None:
             progress(done, len(parts))
 
     page_objects = [page.obj for page in out.pages]  # indexing out.pages costs more
     scripted = _may_hold_scripts([pdf for _, pdf in parts], page_objects)
+    _stamp(out, placed, front.case, sum(counts), lang)
     _outline(out, page_objects, placed, own_outlines, lang)
-    _page_labels(out, n_front)
+    _page_labels(out, n_front, placed, blank_after_front=blank_after_front, duplex=duplex)
     _index_links(out, page_objects, drawn.links, placed)
     if scripted:
         remove_javascript(out)
@@ -168,7 +180,10 @@ def _copy_pages(out: pikepdf.Pdf, src: pikepdf.Pdf, *, signed: bool = False) -> 
     not carried along (the original lies beside the bundle: signatures.py)."""
     if signed:
         start = len(out.pages)
-        outlines = _copy_plain(out, src)
+        with warnings.catch_warnings():
+            # Its form is left behind on purpose: the fields hold the signature values.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            outlines = _copy_plain(out, src)
         signatures.strip_widgets(out.pages[start:])
         return outlines
     if any(key in src.Root for key in _CARRIED_BY_PIKEPDF):
@@ -291,11 +306,43 @@ def _hang(parent: Dictionary, kids: list[Dictionary]) -> None:
     parent.First, parent.Last = kids[0], kids[-1]
 
 
-def _page_labels(out: pikepdf.Pdf, n_front: int) -> None:
-    """Cover and index i, ii, …; the documents 1, 2, … as the index counts them."""
-    out.Root.PageLabels = Dictionary(
-        Nums=Array([0, Dictionary(S=Name.r), n_front, Dictionary(S=Name.D, St=1)])
-    )
+def _page_labels(
+    out: pikepdf.Pdf, n_front: int, placed, *, blank_after_front: bool, duplex: bool
+) -> None:
+    """Cover and index i, ii, …; the documents 1, 2, … as the index counts them; a blank
+    page (--tosidig) is labelled «tom» and not counted."""
+    if not duplex:
+        out.Root.PageLabels = Dictionary(
+            Nums=Array([0, Dictionary(S=Name.r), n_front, Dictionary(S=Name.D, St=1)])
+        )
+        return
+    blank = Dictionary(P=pikepdf.String(cover.words("nb")["blank"]))
+    nums: list = [0, Dictionary(S=Name.r)]
+    if blank_after_front:
+        nums += [n_front, blank]
+    for p in placed:
+        nums += [p.page_index, Dictionary(S=Name.D, St=p.first_page)]
+        if p.pages % 2 == 1:
+            nums += [p.page_index + p.pages, blank]
+    out.Root.PageLabels = Dictionary(Nums=Array(nums))
+
+
+def _blank_after(out: pikepdf.Pdf) -> None:
+    """A blank page the size of the last one (--tosidig: the next document on a front side)."""
+    last = out.pages[-1]
+    x0, y0, x1, y1 = (float(v) for v in last.mediabox)
+    out.add_blank_page(page_size=(abs(x1 - x0), abs(y1 - y0)))
+
+
+def _stamp(out: pikepdf.Pdf, placed, case: str, total: int, lang: str) -> None:
+    """«<sak> · Side N av M» on every document page, N as the index counts (stamps.py)."""
+    side = cover.words(lang)["page_of"]
+    pages, texts = [], []
+    for p in placed:
+        for i in range(p.pages):
+            pages.append(out.pages[p.page_index + i])
+            texts.append(f"{case} · {side.format(n=p.first_page + i, of=total)}")
+    stamps.stamp(out, pages, texts)
 
 
 def _index_links(out: pikepdf.Pdf, pages: list[Dictionary], links, placed) -> None:

@@ -530,7 +530,9 @@ def batch(
 
 Brukes når ansvarsgruppen avsluttes, eller når personen flytter til en annen
 kommune. PDF-en får en forside, en innholdsliste med dato, dokument og
-sidetall, et bokmerke per dokument, og de signerte skanningene. Den legges i
+sidetall, et bokmerke per dokument, og de signerte skanningene. Hver side
+har saken og sidetallet («Side 3 av 12») nederst, så en utskrift kan leses
+med innholdslisten. Den legges i
 outbox/<sak>/arkiv/ sammen med en sjekksumfil (.manifest.json) som viser hva
 arkivet inneholder. Word-dokumenter uten PDF blir gjort om med LibreOffice.
 
@@ -542,6 +544,7 @@ som avsluttet, og ipdocs advarer hvis det senere kommer filer til den.
 Eksempler:
   ipdocs archive IP-2026-0042 --grunn avslutning
   ipdocs archive IP-2026-0042 --grunn flytting --til-kommune "Trondheim kommune" --pdfa
+  ipdocs archive IP-2026-0042 --grunn avslutning --tosidig
 """,
 )
 @click.argument("case", metavar="SAK")
@@ -559,6 +562,13 @@ Eksempler:
 )
 @_click_nb.out_option("Outbox-mappen dokumentene ble laget i (standard: outbox/).")
 @click.option("--pdfa", is_flag=True, help="Lag PDF/A-2b, formatet for langtidslagring i arkiv.")
+@click.option(
+    "--tosidig",
+    "duplex",
+    is_flag=True,
+    help="For tosidig utskrift: en tom side etter hvert dokument med et oddetall sider, så "
+    "hvert dokument begynner på en forside.",
+)
 @click.pass_context
 def archive_command(
     ctx: click.Context,
@@ -567,6 +577,7 @@ def archive_command(
     to_municipality: str | None,
     out: Path | None,
     pdfa: bool,
+    duplex: bool,
 ) -> int:
     from .archive import make_archive
     from .report import archive_lines, archive_refused_lines
@@ -596,6 +607,7 @@ def archive_command(
             reason,
             to_municipality=to_municipality,
             pdfa=pdfa,
+            duplex=duplex,
             say=lambda text: click.echo(text, err=True),
         )
     except InputError as exc:

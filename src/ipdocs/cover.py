@@ -61,6 +61,8 @@ _WORDS = {
         "index_page": "Innhold, side {n} av {of}",
         "signed": "signert",
         "esigned": "Signert elektronisk; originalen ligger ved",
+        "page_of": "Side {n} av {of}",
+        "blank": "tom",
         "front": "Forside",
         "whole": "{n} sider med forside og innholdsliste",
         "no_consent": "Merk: Saken har ikke noe signert samtykke.",
@@ -87,6 +89,8 @@ _WORDS = {
         "index_page": "Innhald, side {n} av {of}",
         "signed": "signert",
         "esigned": "Signert elektronisk; originalen ligg ved",
+        "page_of": "Side {n} av {of}",
+        "blank": "tom",
         "front": "Framside",
         "whole": "{n} sider med framside og innhaldsliste",
         "no_consent": "Merk: Saka har ikkje noko signert samtykke.",
@@ -290,6 +294,11 @@ _CANDIDATES = (
     ("DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
     ("Vera", str(_BUNDLED / "Vera.ttf"), str(_BUNDLED / "VeraBd.ttf")),
 )
+
+
+def fonts_for(text: str) -> tuple[str, str]:
+    """The (regular, bold) fonts the cover would use for `text` (stamps.py uses the same)."""
+    return _fonts(text)
 
 
 def _fonts(text: str) -> tuple[str, str]:
