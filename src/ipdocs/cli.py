@@ -489,17 +489,32 @@ laget likevel. CSV-filer kan lagres rett fra Excel («CSV (semikolondelt)» elle
 Eksempel:
   ipdocs batch innkallinger.xlsx
   ipdocs batch innkallinger.csv --pdf --ut utsendelse
+  ipdocs batch innkallinger.xlsx --pdf --utskrift
 """
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
 @_click_nb.out_option("Hvor innkallingene skal legges (standard: outbox/).")
 @_click_nb.pdf_and_ics_options
+@click.option(
+    "--utskrift",
+    "print_pack",
+    is_flag=True,
+    help="Lag også én PDF med alle innkallingene, i samme rekkefølge som radene, klar til å "
+    "skrives ut og sendes i posten (outbox/utskrift/<dato>_innkallinger.pdf). Gir PDF av "
+    "hver innkalling også.",
+)
 @_click_nb.jobs_option(
     "Hvor mange innkallinger som lages samtidig (standard: antall prosessorkjerner)."
 )
 @click.pass_context
 def batch(
-    ctx: click.Context, file: Path, out: Path | None, pdf: bool, ics: bool, jobs: int | None
+    ctx: click.Context,
+    file: Path,
+    out: Path | None,
+    pdf: bool,
+    ics: bool,
+    print_pack: bool,
+    jobs: int | None,
 ) -> int:
     from .pipeline import process_batch
     from .readers.batch import count_rows, is_batch_file
@@ -513,11 +528,16 @@ def batch(
             "«Innkallinger» i en Excel-fil (.xlsx) eller en CSV-fil. Møtenotater (YAML eller "
             f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
         )
-    settings = _settings(ctx, outbox=out, pdf=pdf, ics=ics)
+    settings = _settings(ctx, outbox=out, pdf=True if print_pack else pdf, ics=ics)
     _warn_about_sender(settings)
     with Progress(count_rows(file)) as progress:
         result = process_batch(file, settings, jobs=jobs, progress=progress)
     click.echo("\n".join(batch_lines(result, outbox=settings.outbox)))
+    if print_pack:
+        from .printpack import make_print_pack
+
+        pack = make_print_pack(result, settings.outbox, settings.today)
+        click.echo(f"Til utskrift: {pack}" if pack else "Ingen innkallinger å skrive ut.")
     return outcome(refused=len(result.refused))
 
 

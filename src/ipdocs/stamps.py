@@ -4,9 +4,10 @@ Page labels only show in a PDF reader; a printed plan needs the number on the pa
 is often dark to its edges and a document's own footer fills its margin, so nothing is printed
 over the page: its content is shrunk (about 3 %) towards the top, which frees a band at the
 bottom as the page is seen (its /Rotate taken into account), and the stamp goes in the band.
-Links on the page are moved with the content. The stamps are drawn by reportlab with the same
-embedded font as the cover (PDF/A allows no other), one small page per stamp, laid over each
-page as a form (pikepdf).
+Links on the page are moved with the content. The text is set in the cover's embedded font
+(PDF/A allows no other): reportlab subsets and encodes it once for all the stamps, and each
+page gets one short content stream that shows its text (a reportlab page per stamp cost three
+times the rest of the bundle).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 import pikepdf
 from pikepdf import Array, Name
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from . import cover
@@ -31,19 +33,46 @@ def stamp(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Page], texts: Sequence[str])
     if not pages:
         return
     regular, _ = cover.fonts_for("".join(texts))
-    geometry = [_geometry(page) for page in pages]
-    drawn = _draw(geometry, texts, regular)
-    with pikepdf.open(io.BytesIO(drawn)) as stamps:
-        for page, (box, rotate), stamp_page in zip(pages, geometry, stamps.pages, strict=True):
-            _shrink(pdf, page, box, rotate)
-            # Placed by hand: qpdf's add_overlay turns the form with the page's /Rotate, and
-            # the stamp is drawn turned already.
-            form = pdf.copy_foreign(stamp_page.as_form_xobject())
-            name = page.add_resource(form, Name.XObject, prefix="Stamp")
-            x0, y0 = box[0], box[1]
-            page.contents_add(
-                pikepdf.Stream(pdf, f"q 1 0 0 1 {x0:g} {y0:g} cm {name} Do Q\n".encode())
-            )
+    fonts, encoded = _font(pdf, regular, texts)
+    for page, text in zip(pages, texts, strict=True):
+        box, rotate = _geometry(page)
+        _shrink(pdf, page, box, rotate)
+        names = {
+            subset: page.add_resource(font, Name.Font, prefix="Stamp")
+            for subset, font in fonts.items()
+        }
+        width, _ = _visual_size(box, rotate)
+        x = (width - pdfmetrics.stringWidth(text, regular, SIZE)) / 2
+        shown = " ".join(
+            f"{names[subset]} {SIZE:g} Tf <{chunk.hex()}> Tj" for subset, chunk in encoded[text]
+        )
+        matrix = _operands(_to_user(box, rotate))
+        # The Q closes what _shrink opened: one stream for both (a bundle has many pages).
+        content = f"\nQ q {matrix} cm BT {x:.2f} {BAND * 0.35:.2f} Td {shown} ET Q\n"
+        page.contents_add(pikepdf.Stream(pdf, content.encode("ascii")))
+
+
+def _font(pdf: pikepdf.Pdf, font_name: str, texts: Sequence[str]):
+    """The font subset(s) holding every character of `texts`, copied into `pdf`, and each
+    text encoded for them: {subset: font}, {text: [(subset, bytes), …]}."""
+    font = pdfmetrics.getFont(font_name)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=1)
+    canvas.setFont(font_name, SIZE)
+    canvas.drawString(0, 0, "".join(sorted(set("".join(texts)))))  # every glyph in the subset
+    encoded = {text: font.splitString(text, canvas._doc) for text in set(texts)}
+    subsets = {subset for parts in encoded.values() for subset, _ in parts}
+    internal = {s: font.getSubsetInternalName(s, canvas._doc) for s in subsets}
+    canvas.showPage()
+    canvas.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as drawn:
+        resources = drawn.pages[0].Resources.Font
+        fonts = {s: pdf.copy_foreign(resources[internal[s]]) for s in subsets}
+    return fonts, encoded
+
+
+def _operands(m: Matrix) -> str:
+    return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in m)
 
 
 def _geometry(page: pikepdf.Page) -> tuple[tuple[float, float, float, float], int]:
@@ -101,9 +130,7 @@ def _shrink(pdf: pikepdf.Pdf, page: pikepdf.Page, box, rotate: int) -> None:
     toward_top: Matrix = (s, 0, 0, s, width * (1 - s) / 2, height * (1 - s))
     to_user = _to_user(box, rotate)
     matrix = _then(_then(_inverse(to_user), toward_top), to_user)
-    operands = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in matrix)
-    page.contents_add(pikepdf.Stream(pdf, f"q {operands} cm\n".encode()), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
+    page.contents_add(pikepdf.Stream(pdf, f"q {_operands(matrix)} cm\n".encode()), prepend=True)
     annots = page.obj.get(Name.Annots)
     if isinstance(annots, Array):
         for annot in annots:
@@ -113,22 +140,3 @@ def _shrink(pdf: pikepdf.Pdf, page: pikepdf.Page, box, rotate: int) -> None:
                 corners = [_apply(matrix, x, y) for x in (x0, x1) for y in (y0, y1)]
                 xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 annot.Rect = Array([min(xs), min(ys), max(xs), max(ys)])
-
-
-def _draw(geometry, texts: Sequence[str], font: str) -> bytes:
-    """One page per stamp, each the size of the page it goes on, the text at the visual foot."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pageCompression=1, initialFontName=font)
-    for (box, rotate), text in zip(geometry, texts, strict=True):
-        x0, y0, x1, y1 = box
-        canvas.setPageSize((x1 - x0, y1 - y0))
-        a, b, c, d, e, f = _to_user(box, rotate)
-        canvas.saveState()
-        canvas.transform(a, b, c, d, e - x0, f - y0)  # the overlay's origin is the box's
-        width, _ = _visual_size(box, rotate)
-        canvas.setFont(font, SIZE)
-        canvas.drawCentredString(width / 2, BAND * 0.35, text)
-        canvas.restoreState()
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
