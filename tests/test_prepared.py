@@ -128,3 +128,56 @@ def test_a_template_with_footnotes_falls_back_to_docxtpl(tmp_path):
         assert "Fotnote for IP-1" in z.read("word/footnotes.xml").decode()
     (tmp_path / "ut.docx").write_bytes(out)
     assert "Sak IP-1" in docx_text(tmp_path / "ut.docx")
+
+
+def _template_with_footer_picture(path, name: str, placeholder: bytes):
+    """A template whose footer holds a picture called `name`, as Word keeps a file's name."""
+    word = WordDocument()
+    word.add_paragraph("{{ sak }}")
+    run = word.sections[0].footer.paragraphs[0].add_run()
+    run.add_picture(io.BytesIO(placeholder))
+    for named in word.sections[0].footer._element.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"
+    ):
+        named.set("name", name)
+    word.save(path)
+    return path
+
+
+def test_a_footer_picture_is_replaced_per_document_as_docxtpl_replace_pic_does(tmp_path):
+    """The QR code's slot: the fast path swaps the image part, and gives the bytes
+    docxtpl's replace_pic gives; a render without images keeps the placeholder."""
+    import datetime as dt
+
+    from ipdocs import reference
+
+    def code(case: str) -> bytes:
+        ref = reference.Reference(case, "samtykke", dt.date(2026, 12, 3), reference.new_id())
+        return reference.qr_png(ref)
+
+    placeholder = code("PLASSHOLDER")
+    path = _template_with_footer_picture(tmp_path / "mal.docx", reference.QR_PICTURE, placeholder)
+    fast = prepared.PreparedTemplate(path.read_bytes(), render.jinja_env())
+    assert fast.pictures == {reference.QR_PICTURE}
+
+    def media(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith("word/media/")}
+
+    first, second = code("IP-1"), code("IP-2")
+    one = fast.render({"sak": "IP-1"}, images={reference.QR_PICTURE: first})
+    two = fast.render({"sak": "IP-2"}, images={reference.QR_PICTURE: second})
+    assert list(media(one).values()) == [first] and list(media(two).values()) == [second]
+    assert list(media(fast.render({"sak": "IP-3"})).values()) == [placeholder]
+
+    slow = DocxTemplate(path)
+    slow.replace_pic(reference.QR_PICTURE, io.BytesIO(first))
+    slow.render({"sak": "IP-1"}, jinja_env=render.jinja_env())
+    out = io.BytesIO()
+    slow.save(out)
+    assert media(out.getvalue()) == media(one)
+    # The plain path (docxtpl itself) puts the same picture in.
+    plain = render.DocumentTemplate(path)._render_plain(
+        {"sak": "IP-1"}, images={reference.QR_PICTURE: first}
+    )
+    assert media(plain) == media(one)

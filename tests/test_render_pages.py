@@ -281,7 +281,7 @@ def test_every_document_carries_its_properties_and_language(pages):
     for name, entry in pages.items():
         doc, lang = entry["doc"], entry["doc"].language
         code = "nb-NO" if lang == "nb" else "nn-NO"
-        reference = render.reference(doc)
+        reference = render.footer_reference(doc)
         props = WordDocument(str(entry["docx"])).core_properties
         assert props.title == reference, name
         assert props.author == "Selbu kommune" and props.last_modified_by == "Selbu kommune"

@@ -130,7 +130,8 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
             if run is not None:
                 # A template that would fail `ipdocs templates check` makes nothing at all.
                 refuse_if_broken(settings.template_path(doc.kind, doc.language))
-                run.begin(doc)  # rendering starts in a worker while the next row is validated
+                # Rendering starts in a worker while the next row is validated.
+                run.begin(doc, ref=made[-1].ref)
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)
     except OSError as exc:

@@ -16,6 +16,10 @@ Per document only the changed parts are rendered, post-processed with docxtpl's 
 (`resolve_listing`, `fix_tables`, `fix_docpr_ids`), serialised as python-docx would and
 compressed. Every part is the same XML docxtpl would write (tests/test_prepared.py checks it).
 
+A picture in a header or footer can be given per document (`images`, by the picture's name, as
+docxtpl's `replace_pic` names it): its image part is replaced in the zip as the text parts are,
+so the document's QR code (reference.py) costs no more than its text.
+
 What this path cannot serve falls back to plain docxtpl: context values that add parts while
 rendering (InlineImage, Subdoc) and templates with footnotes (docxtpl renders those once per
 section, which a compiled template cannot repeat).
@@ -45,6 +49,10 @@ from lxml import etree
 # The document properties docxtpl renders as templates (DocxTemplate.render_properties).
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
+_PICTURE_NAME = "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _PLACEHOLDER = "{urn:ipdocs}body"
 # A tab, bell, line or page break inside a <w:t> element: what resolve_listing turns into markup.
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]|<w:t [^>]*[\t\a\n\f]")
@@ -120,6 +128,8 @@ class PreparedTemplate:
                     )
                 )
 
+        # Pictures a render may replace: name → the image part's zip member, and its bytes.
+        self._pictures = pictures_in_headers_and_footers(tpl)
         # Properties (render_properties): rendering them creates the core properties part
         # when the template has none, exactly as docxtpl's render does.
         core = tpl.docx.core_properties
@@ -139,10 +149,24 @@ class PreparedTemplate:
         saved = io.BytesIO()
         tpl.docx.save(saved)
         changed = {self._document_member, self._core_member} | {p.member for p in self._parts}
+        changed |= {member for member, _ in self._pictures.values()}
         self._zip = _ZipTemplate(saved.getvalue(), changed)
 
-    def render(self, context: dict, *, made_at: dt.datetime | None = None) -> bytes:
-        """The document's bytes; `made_at` becomes its created and modified times."""
+    @property
+    def pictures(self) -> frozenset[str]:
+        """The names of the header and footer pictures `render(images=…)` can replace."""
+        return frozenset(self._pictures)
+
+    def render(
+        self,
+        context: dict,
+        *,
+        made_at: dt.datetime | None = None,
+        images: dict[str, bytes] | None = None,
+    ) -> bytes:
+        """The document's bytes; `made_at` becomes its created and modified times; `images`
+        replaces header and footer pictures by name (the same size and format: the picture
+        keeps its place and size in the layout)."""
         tpl = self._tpl
         tpl.docx_ids_index = 1000  # render_init: docPr ids restart for every document
         body = self._finish(self._body.render(context))
@@ -156,6 +180,8 @@ class PreparedTemplate:
             # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises it.
             rendered[part.member] = serialize_part_xml(parse_xml(xml))
         rendered[self._core_member] = self._core(context, made_at)
+        for name, (member, placeholder) in self._pictures.items():
+            rendered[member] = (images or {}).get(name, placeholder)
         return self._zip.build(rendered)
 
     def _finish(self, xml: str) -> str:
@@ -201,6 +227,22 @@ def set_times(properties: CoreProperties, made_at: dt.datetime) -> None:
     properties.created = stamp
     properties.modified = stamp
     properties.last_modified_by = properties.author
+
+
+def pictures_in_headers_and_footers(tpl: DocxTemplate) -> dict[str, tuple[str, bytes]]:
+    """Each header or footer picture by its name (pic:cNvPr/@name, the file name Word kept):
+    its image part's zip member and the bytes it holds now."""
+    found: dict[str, tuple[str, bytes]] = {}
+    for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            for picture in part.element.iter(_PICTURE):
+                named = picture.find(f".//{_PICTURE_NAME}")
+                blip = picture.find(f".//{_BLIP}")
+                if named is None or blip is None or blip.get(_EMBED) not in part.rels:
+                    continue
+                image = part.rels[blip.get(_EMBED)].target_part
+                found[named.get("name", "")] = (image.partname.membername, image.blob)
+    return found
 
 
 def _split_paragraphs(xml: str) -> str:

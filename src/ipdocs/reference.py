@@ -14,14 +14,18 @@ bits, typed back without confusing 0 and O when someone has to read it off the p
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import secrets
+import struct
+import zlib
 from dataclasses import dataclass
 
 from .kinds import DocumentKind
 
 PREFIX = "IPD1"
+# The footer picture each document's code replaces: its name in the template (pic:cNvPr/@name,
+# as docxtpl's replace_pic names pictures). tools/build_templates.py puts it there.
+QR_PICTURE = "ipdocs-qr.png"
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ID_LENGTH = 8
 _PATTERN = re.compile(
@@ -59,13 +63,43 @@ def parse(text: str) -> Reference | None:
 
 
 def qr_png(reference: Reference, *, scale: int = 4) -> bytes:
-    """The QR code as a black-on-white PNG with the quiet zone the standard asks for.
+    """The QR code as a black-on-white 1-bit PNG, with the quiet zone the standard asks for.
 
-    Error correction M (segno raises it when the version has room): a pen stroke or a staple
-    across the code still reads."""
+    segno lays out the code (error correction M or better: a pen stroke or a staple across it
+    still reads). Its mask is fixed instead of chosen by trying all eight: any mask decodes,
+    and trying them cost four times the rest of a document's rendering (bench/batch.py). The
+    PNG is written here for the same reason (a few rows of bits, zlib)."""
     import segno  # only rendering needs it
 
-    code = segno.make_qr(reference.payload(), error="m")
-    out = io.BytesIO()
-    code.save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
+    code = segno.make_qr(reference.payload(), error="m", mask=0)
+    return _png(code.matrix, scale=scale, border=4)
+
+
+def _png(matrix, *, scale: int, border: int) -> bytes:
+    width = len(matrix[0]) + 2 * border
+    size = width * scale
+    pad = -size % 8
+    blank = [0] * width
+    rows = []
+    for row in (
+        [blank] * border
+        + [[0] * border + list(r) + [0] * border for r in matrix]
+        + [blank] * border
+    ):
+        # 1-bit greyscale, 1 is white: a dark module is a 0 bit; the row padded with white.
+        bits = "".join(("0" if module else "1") * scale for module in row) + "1" * pad
+        packed = b"\x00" + int(bits, 2).to_bytes((size + pad) // 8, "big")  # filter: none
+        rows += [packed] * scale
+    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(b"".join(rows), 9)),
+            _chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

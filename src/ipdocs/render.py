@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import fnr, language
+from . import fnr, language, reference
 from .errors import TemplateError
 from .model import (
     Consent,
@@ -37,7 +37,13 @@ from .model import (
     Person,
     PowerOfAttorney,
 )
-from .prepared import NotPreparable, PreparedTemplate, needs_plain_docxtpl, set_times
+from .prepared import (
+    NotPreparable,
+    PreparedTemplate,
+    needs_plain_docxtpl,
+    pictures_in_headers_and_footers,
+    set_times,
+)
 from .settings import Settings
 
 
@@ -45,7 +51,7 @@ def jinja_env() -> jinja2.Environment:
     return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
-def reference(document: Document) -> str:
+def footer_reference(document: Document) -> str:
     """The footer line a coordinator names the signed scan after."""
     return f"{document.case} · {document.kind} · {language.date(document.document_date)}"
 
@@ -55,12 +61,24 @@ def output_name(document: Document, suffix: str = ".docx") -> str:
 
 
 def render_document(
-    document: Document, settings: Settings, *, made_at: dt.datetime | None = None
+    document: Document,
+    settings: Settings,
+    *,
+    made_at: dt.datetime | None = None,
+    ref: str = "",
 ) -> bytes:
-    """The filled Word document; its created and modified times are `made_at` (now)."""
+    """The filled Word document; its created and modified times are `made_at` (now); with
+    `ref` (its document id) the footer's QR code carries it."""
     path = settings.template_path(document.kind, document.language)
-    return load_template(path).render(
-        context(document, settings), made_at=made_at or dt.datetime.now(dt.UTC)
+    template = load_template(path)
+    images = None
+    if ref and template.has_picture(reference.QR_PICTURE):
+        code = reference.Reference(document.case, document.kind, document.document_date, ref)
+        images = {reference.QR_PICTURE: reference.qr_png(code)}
+    return template.render(
+        context(document, settings, ref=ref),
+        made_at=made_at or dt.datetime.now(dt.UTC),
+        images=images,
     )
 
 
@@ -80,13 +98,32 @@ class DocumentTemplate:
                 f"Malen {path.name} er ikke et Word-dokument (.docx). Lagre den på nytt fra Word."
             ) from None
         self._compiled: PreparedTemplate | None | object = _UNPREPARED
+        self._plain_pictures: frozenset[str] | None = None
 
-    def render(self, context: dict, *, made_at: dt.datetime | None = None) -> bytes:
+    def render(
+        self,
+        context: dict,
+        *,
+        made_at: dt.datetime | None = None,
+        images: dict[str, bytes] | None = None,
+    ) -> bytes:
+        """The document; `images` replaces header and footer pictures by name (the QR code)."""
         with self._template_errors():
             prepared = self.prepare()
             if prepared is not None and not needs_plain_docxtpl(context):
-                return prepared.render(context, made_at=made_at)
-            return self._render_plain(context, made_at)
+                return prepared.render(context, made_at=made_at, images=images)
+            return self._render_plain(context, made_at, images=images)
+
+    def has_picture(self, name: str) -> bool:
+        """Does a header or footer hold a picture of this name (the QR code's placeholder)?"""
+        prepared = self.prepare()
+        if prepared is not None:
+            return name in prepared.pictures
+        if self._plain_pictures is None:
+            template = DocxTemplate(io.BytesIO(self.data))
+            template.render_init()
+            self._plain_pictures = frozenset(pictures_in_headers_and_footers(template))
+        return name in self._plain_pictures
 
     def prepare(self) -> PreparedTemplate | None:
         """The compiled-once template (prepared.py), or None when only docxtpl can render it.
@@ -102,8 +139,20 @@ class DocumentTemplate:
                     self._compiled = None
         return cast("PreparedTemplate | None", self._compiled)
 
-    def _render_plain(self, context: dict, made_at: dt.datetime | None = None) -> bytes:
+    def _render_plain(
+        self,
+        context: dict,
+        made_at: dt.datetime | None = None,
+        *,
+        images: dict[str, bytes] | None = None,
+    ) -> bytes:
         template = DocxTemplate(io.BytesIO(self.data))
+        if images:
+            template.render_init()
+            present = pictures_in_headers_and_footers(template)
+            for name, data in images.items():
+                if name in present:
+                    template.replace_pic(name, io.BytesIO(data))
         template.render(context, jinja_env=jinja_env())
         if made_at is not None:
             set_times(template.docx.core_properties, made_at)
@@ -172,7 +221,7 @@ def _undefined_message(path: Path, exc: jinja2.UndefinedError) -> str:
 # --- the context: model → the Norwegian names the templates use ---------------------------
 
 
-def context(document: Document, settings: Settings) -> dict:
+def context(document: Document, settings: Settings, *, ref: str = "") -> dict:
     m = settings.municipality
     lang = document.language
     word = m.coordinator_word or "koordinator"
@@ -188,7 +237,8 @@ def context(document: Document, settings: Settings) -> dict:
             "kontakt_epost": m.contact_email or m.email,
         },
         "sak": document.case,
-        "referanse": reference(document),
+        "referanse": footer_reference(document),
+        "dokument_id": ref,  # the id the footer's QR code carries (reference.py)
         "dato": language.date(document.document_date),
         "laget": language.date(settings.today),
         "koordinator_ord": word,

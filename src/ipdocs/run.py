@@ -122,7 +122,7 @@ class Run:
         self._entries: list[_Entry] = []
         self._staged = 0
         self._begun: list[_Begun] = []  # this file's documents, in order
-        self._queued: list[tuple[Document, Path]] = []  # waiting to fill a chunk
+        self._queued: list[tuple[Document, Path, str]] = []  # waiting to fill a chunk
         self._in_flight: set[cf.Future[int]] = set()
         self._folders: dict[str, Path] = {}
         if settings.pdf and converter is None:
@@ -142,7 +142,7 @@ class Run:
 
     # --- the stages after validation ---------------------------------------------------
 
-    def begin(self, document: Document) -> None:
+    def begin(self, document: Document, *, ref: str = "") -> None:
         """Start making `document` now: here with one job, else in a worker while the caller
         validates the next row. Only its paths are kept, so memory stays flat as a batch grows.
         Everything is written to the staging folder; `publish` or `finish` moves it into place.
@@ -157,9 +157,9 @@ class Run:
             if calendar is not None and isinstance(document, Invitation):
                 publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
             if self.jobs == 1:
-                _render_one(document, docx, self.settings)
+                _render_one(document, docx, self.settings, ref)
             else:
-                self._queued.append((document, docx))
+                self._queued.append((document, docx, ref))
                 if len(self._queued) >= _CHUNK:
                     self._submit()
         if self.jobs == 1:
@@ -351,7 +351,7 @@ class Run:
     def _submit(self) -> None:
         """Send the queued documents to a worker, waiting first if enough are in flight."""
         chunk, self._queued = self._queued[:_CHUNK], self._queued[_CHUNK:]
-        pool = self._workers({(d.kind, d.language) for d, _ in chunk})
+        pool = self._workers({(d.kind, d.language) for d, _, _ in chunk})
         # A bounded number of chunks in flight: memory does not grow with the batch.
         while len(self._in_flight) >= self.jobs * 2:
             finished, self._in_flight = cf.wait(self._in_flight, return_when=cf.FIRST_COMPLETED)
@@ -536,11 +536,11 @@ def _worker_start(run: int) -> None:
     threading.Thread(target=watch, name="ipdocs-run-alive", daemon=True).start()
 
 
-def _render_one(doc: Document, target: Path, settings: Settings) -> None:
-    publish(render.render_document(doc, settings), target)
+def _render_one(doc: Document, target: Path, settings: Settings, ref: str = "") -> None:
+    publish(render.render_document(doc, settings, ref=ref), target)
 
 
-def _render_chunk(tasks: list[tuple[Document, Path]], settings: Settings) -> int:
+def _render_chunk(tasks: list[tuple[Document, Path, str]], settings: Settings) -> int:
     """In a worker process: render and write a few documents; only a count goes back.
 
     Each document is written and flushed to disk (fsync) by a thread while the next one
@@ -549,8 +549,8 @@ def _render_chunk(tasks: list[tuple[Document, Path]], settings: Settings) -> int
     """
     with cf.ThreadPoolExecutor(max_workers=1) as disk:
         writes = [
-            disk.submit(publish, render.render_document(doc, settings), target)
-            for doc, target in tasks
+            disk.submit(publish, render.render_document(doc, settings, ref=ref), target)
+            for doc, target, ref in tasks
         ]
         for write in writes:
             write.result()
