@@ -9,6 +9,8 @@ cannot carry a valid signature, and must not look as if it did (pdfsam#648, Stir
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
@@ -26,7 +28,7 @@ def is_signed(pdf: pikepdf.Pdf) -> bool:
     return isinstance(perms, Dictionary) and len(perms.keys()) > 0
 
 
-def strip_widgets(pages) -> None:
+def strip_widgets(pages: Iterable[pikepdf.Page]) -> None:
     """Remove the signature widgets from these pages (copies in the bundle); the fields they
     belong to are then left unreferenced, and are not written. Other annotations stay."""
     for page in pages:
@@ -42,7 +44,7 @@ def strip_widgets(pages) -> None:
             del page.obj.Annots
 
 
-def _fields(pdf: pikepdf.Pdf):
+def _fields(pdf: pikepdf.Pdf) -> Iterator[Dictionary]:
     form = pdf.Root.get(Name.AcroForm)
     if not isinstance(form, Dictionary):
         return
@@ -63,10 +65,11 @@ def _fields(pdf: pikepdf.Pdf):
 
 
 def _is_signature_field(field: Dictionary) -> bool:
-    node, depth = field, 0
+    node: object = field
+    depth = 0
     while isinstance(node, Dictionary) and depth < 32:  # FT is inherited from the parent
         if Name.FT in node:
-            return node.FT == Name.Sig
+            return bool(node.FT == Name.Sig)
         node, depth = node.get(Name.Parent), depth + 1
     return False
 

@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from . import reference, signatures, signed
 from .errors import InputError, Notice, Problem
-from .ledger import Ledger
+from .kinds import DocumentKind
+from .ledger import DocumentRow, Ledger
 from .reference import Reference
 from .results import Leftover, Made, Refused, Result, Split
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import pypdfium2  # loaded when a stack is read: every command imports this module
 
 # A footer code of 16 mm at version 3 has modules of half a millimetre: 3 pixels at 150 dpi,
 # which zxing reads through a slight skew and a scanner's noise. A page with no code is read
@@ -74,18 +79,20 @@ def read_references(path: Path) -> list[Reference | None]:
     return found
 
 
-def _pages(pdf) -> Iterator:
+def _pages(pdf: pypdfium2.PdfDocument) -> Iterator[pypdfium2.PdfPage]:
     for index in range(len(pdf)):
         yield pdf[index]
 
 
-def _read_page(page, dpi: int) -> Reference | None:
+def _read_page(page: pypdfium2.PdfPage, dpi: int) -> Reference | None:
     import zxingcpp
 
     bitmap = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False)
     try:
         image = bitmap.to_pil()
-        codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        codes = zxingcpp.read_barcodes(
+            image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        )
     finally:
         bitmap.close()
     for code in codes:
@@ -158,13 +165,14 @@ def route_stack(
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for segment in segments:
             part = data if electronic else extract(pdf, segment.first, segment.last)
-            row, problem = _rendered_document(segment, ledger)
-            if row is None:
-                refused.append(Refused(segment.label, (problem,)))
+            row, why = _rendered_document(segment, ledger)
+            if row is None or segment.reference is None:
+                why = why or signed.unnamed()  # (a row always comes with its reference)
+                refused.append(Refused(segment.label, (why,)))
                 suffix = "_" + segment.label.replace(" ", "_").replace("–", "-")
-                leftovers.append(Leftover(segment.label, suffix, part, problem))
+                leftovers.append(Leftover(segment.label, suffix, part, why))
                 continue
-            identity = signed.Identity(row.case, row.kind, row.date)
+            identity = signed.Identity(row.case, DocumentKind(row.kind), row.date)
             made.append(
                 signed.file_copy(
                     part,
@@ -189,7 +197,9 @@ def route_stack(
     return result
 
 
-def _rendered_document(segment: Segment, ledger: Ledger | None):
+def _rendered_document(
+    segment: Segment, ledger: Ledger | None
+) -> tuple[DocumentRow | None, Problem | None]:
     """The ledger's rendered document for the segment's reference, or why there is none."""
     ref = segment.reference
     if ref is None:
@@ -212,7 +222,7 @@ def _rendered_document(segment: Segment, ledger: Ledger | None):
     return row, None
 
 
-def _scope_notice(row) -> tuple[Notice, ...]:
+def _scope_notice(row: DocumentRow) -> tuple[Notice, ...]:
     if row.kind == "samtykke" and row.covers_transfer is None:
         return (
             Notice(
@@ -223,7 +233,13 @@ def _scope_notice(row) -> tuple[Notice, ...]:
     return ()
 
 
-def _refused(path, problems, digest, ledger, write) -> Result:
+def _refused(
+    path: Path,
+    problems: Iterable[Problem],
+    digest: str,
+    ledger: Ledger | None,
+    write: bool,
+) -> Result:
     result = Result(path, (), (Refused("", tuple(problems)),), digest)
     if ledger is not None and write:
         ledger.record(result)
@@ -235,6 +251,7 @@ def report(result: Result, *, name: str, failed_folder: str, names: dict[str, st
 
     `names` gives each leftover's label the file name it got in the failed folder."""
     split_ = result.split
+    assert split_ is not None, "a routed stack's result"
     lines = [f"«{name}» har {split_.pages} sider. Slik ble de lagt:", ""]
     rows = [(m.label, m) for m in result.made] + [(r.label, r) for r in result.refused]
     rows.sort(key=lambda pair: int(pair[0].split()[1].split("–")[0]))

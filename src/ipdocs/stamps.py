@@ -26,6 +26,7 @@ BAND = 22.0  # points kept free at the visual bottom of each page
 SIZE = 8.0  # the stamp's font size
 
 Matrix = tuple[float, float, float, float, float, float]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
 def stamp(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Page], texts: Sequence[str]) -> None:
@@ -52,7 +53,9 @@ def stamp(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Page], texts: Sequence[str])
         page.contents_add(pikepdf.Stream(pdf, content.encode("ascii")))
 
 
-def _font(pdf: pikepdf.Pdf, font_name: str, texts: Sequence[str]):
+def _font(
+    pdf: pikepdf.Pdf, font_name: str, texts: Sequence[str]
+) -> tuple[dict[int, pikepdf.Object], dict[str, list[tuple[int, bytes]]]]:
     """The font subset(s) holding every character of `texts`, copied into `pdf`, and each
     text encoded for them: {subset: font}, {text: [(subset, bytes), …]}."""
     font = pdfmetrics.getFont(font_name)
@@ -75,18 +78,18 @@ def _operands(m: Matrix) -> str:
     return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in m)
 
 
-def _geometry(page: pikepdf.Page) -> tuple[tuple[float, float, float, float], int]:
+def _geometry(page: pikepdf.Page) -> tuple[Box, int]:
     x0, y0, x1, y1 = (float(v) for v in page.cropbox)
     box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     return box, int(page.obj.get(Name.Rotate, 0)) % 360
 
 
-def _visual_size(box, rotate: int) -> tuple[float, float]:
+def _visual_size(box: Box, rotate: int) -> tuple[float, float]:
     w, h = box[2] - box[0], box[3] - box[1]
     return (w, h) if rotate in (0, 180) else (h, w)
 
 
-def _to_user(box, rotate: int) -> Matrix:
+def _to_user(box: Box, rotate: int) -> Matrix:
     """The page as it is seen (origin bottom left) → its own coordinates, for its /Rotate
     (a clockwise turn when shown)."""
     x0, y0, x1, y1 = box
@@ -124,7 +127,7 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _shrink(pdf: pikepdf.Pdf, page: pikepdf.Page, box, rotate: int) -> None:
+def _shrink(pdf: pikepdf.Pdf, page: pikepdf.Page, box: Box, rotate: int) -> None:
     width, height = _visual_size(box, rotate)
     s = (height - BAND) / height
     toward_top: Matrix = (s, 0, 0, s, width * (1 - s) / 2, height * (1 - s))

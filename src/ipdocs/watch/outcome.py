@@ -104,6 +104,7 @@ def program_fault(claim: Claim, error: str) -> Result:
 def _file_routed(claim: Claim, result: Result, folders: Folders) -> Path:
     """A stack split by its codes: the pages left over each go to feil/ as their own PDF with
     a report; the stack itself, whole, to ferdig/ with the note saying where every page went."""
+    assert result.split is not None, "a routed stack's result"
     stem = redact(Path(claim.rel.name).stem)
     names = {}
     for left in result.split.leftovers:
