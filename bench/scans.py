@@ -1,8 +1,9 @@
 """Scan routing speed: a 40-page stack routed into its parts, against rendering its pages alone.
 
 Renders the four example documents for several cases (docxtpl, then LibreOffice), scans them
-the way an office scanner does (300 dpi greyscale, JPEG pages, the footer QR code stamped,
-every fifth page turned 180°, every third a degree or two askew: tests/scans.py), puts the
+the way an office scanner does (300 dpi greyscale, JPEG pages, each with the QR code its
+footer carries, every fifth page turned 180°, every third a degree or two askew:
+tests/scans.py), puts the
 first 40 pages in one stack, and times, round by round with the order swapped:
 
     render    every page rendered with pypdfium2 at the router's resolution, nothing else
@@ -37,7 +38,6 @@ import scans  # noqa: E402
 
 from ipdocs import stacks  # noqa: E402
 from ipdocs.ledger import Ledger  # noqa: E402
-from ipdocs.reference import Reference  # noqa: E402
 from ipdocs.settings import Municipality, Settings  # noqa: E402
 
 PAGES = 40
@@ -65,12 +65,10 @@ def make_stack(root: Path) -> tuple[Path, int]:
             scans.case_input(root / "inputs", data / f"formats_{k}.yaml", case) for k in KINDS
         ]
     pages, documents = [], 0
-    for pdf, made in scans.render_pdfs(settings(root), sources):
-        ref = Reference(made.case, made.kind, made.date, made.ref)
+    for pdf, _ in scans.render_pdfs(settings(root), sources):
         documents += 1
-        for image in scans.pages(pdf, dpi=DPI):
+        for page in scans.pages(pdf, dpi=DPI):
             n = len(pages)
-            page = scans.stamp(image, ref.payload(), dpi=DPI)
             pages.append(
                 scans.feed(page, turned=n % 5 == 4, skew=(1.5, -2.0)[n % 2] if n % 3 == 2 else 0)
             )

@@ -1,7 +1,9 @@
 """Scanned stacks that file themselves by the QR codes on their pages (stacks.py).
 
 The scans are made from real renders (docxtpl → LibreOffice → raster → JPEG image PDF, pages
-turned and skewed: tests/scans.py), rendered once per module and copied for each test."""
+turned and skewed: tests/scans.py), rendered once per module and copied for each test. The
+codes are the ones the templates' footers carry; only a code the ledger does not know is
+stamped on by the test."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pikepdf
 import pytest
 import scans
 from conftest import DATA, TODAY, require_program
-from pdfs import certificates, sign
+from pdfs import certificates, scan_pdf, sign
 from watchkit import WatcherProcess, make_office, wait_until
 
 from ipdocs import stacks
@@ -66,8 +68,12 @@ def office(rendered, tmp_path):
 
 
 def _scanned(documents, kind: str) -> list:
-    images, ref = documents[kind]
-    return [scans.stamp(image, ref.payload(), dpi=DPI) for image in images]
+    images, _ = documents[kind]
+    return list(images)  # the footer's own QR code on every page
+
+
+def _blank(documents):
+    return documents["samtykke"][0][0].point(lambda _: 250)
 
 
 def _stack(path: Path, documents, *, before: int = 0, unknown: bool = False) -> Path:
@@ -77,13 +83,12 @@ def _stack(path: Path, documents, *, before: int = 0, unknown: bool = False) -> 
     consent = _scanned(documents, "samtykke")
     invitation = _scanned(documents, "innkalling")
     minutes = _scanned(documents, "referat")
-    blank = documents["samtykke"][0][0].point(lambda _: 250)
-    pages = [blank] * before
+    pages = [_blank(documents)] * before
     pages += [scans.feed(consent[0], skew=1.5), scans.feed(consent[1], turned=True)]
     pages += [scans.feed(invitation[0], skew=-1.0)]
     if unknown:
         stranger = Reference(A, "fullmakt", dt.date(2026, 12, 3), "ZZZZZZZZ")
-        pages += [scans.stamp(documents["referat"][0][0], stranger.payload(), dpi=DPI)]
+        pages += [scans.stamp(_blank(documents), stranger.payload(), dpi=DPI)]
     pages += [scans.feed(minutes[0], turned=True, skew=2.0)]
     return scans.save_scan(path, pages, dpi=DPI)
 
@@ -99,6 +104,20 @@ def test_split_follows_the_codes():
         (5, 5, r1),  # the same document again, not next to the first: a part of its own
     ]
     assert [s.label for s in segments] == ["side 1", "side 2–3", "side 4–5", "side 6"]
+
+
+def test_every_rendered_page_carries_its_code_in_the_footer(office):
+    """The code the template's footer holds is the document's own: read on every page of the
+    PDF LibreOffice made (before any scanning), and known to the ledger by its id."""
+    root, documents = office
+    with Ledger.for_outbox(root / "outbox") as ledger:
+        for kind, (_, ref) in documents.items():
+            [pdf] = (root / "outbox" / ref.case).glob(f"*_{kind}.pdf")
+            refs = stacks.read_references(pdf)
+            assert refs and all(r == ref for r in refs), (kind, refs)
+            row = ledger.document_by_ref(ref.id)
+            assert (row.case, row.kind, row.date) == (ref.case, ref.kind, ref.date)
+            assert ref.payload().startswith(f"IPD1:{ref.case}:{kind.upper()}:20261203:")
 
 
 def test_codes_are_read_on_turned_and_skewed_scans(office, tmp_path):
@@ -179,8 +198,7 @@ def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
 
 def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
     root, documents = office
-    plain = [documents["samtykke"][0][0], documents["referat"][0][0]]
-    stack = scans.save_scan(tmp_path / "Skann_0003.pdf", plain, dpi=DPI)
+    stack = scan_pdf(tmp_path / "Skann_0003.pdf", 2)  # a scanner's pages, no code on them
     with Ledger.for_outbox(root / "outbox") as ledger:
         result = stacks.route_stack(stack, _settings(root), ledger=ledger)
     assert result.status == "refused" and result.split is None

@@ -20,6 +20,7 @@ split across pages, header rows repeat, and the next-meeting table keeps togethe
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -34,6 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FONT = "Calibri"  # LibreOffice uses the metric-compatible Carlito (fonts-crosextra-carlito)
 DARK = RGBColor(0x1F, 0x2A, 0x44)
 LINE = "________________________________"
+# The footer picture ipdocs replaces with each document's QR code (reference.QR_PICTURE).
+QR_PICTURE = "ipdocs-qr.png"
+QR_SIDE_CM = 1.9  # 37 modules of half a millimetre: a 150 dpi scan still reads them
+QR_FROM_EDGE_CM = 0.3  # in the 2.25 cm left margin, beside the footer
 
 # Words that differ between bokmål and nynorsk (DOMAIN.md glossary); the documents' sentences
 # are written out per language below, because nynorsk is not bokmål with other words. The
@@ -170,6 +175,7 @@ class Builder:
         w = self.w
         footer = self.doc.sections[0].footer
         p = footer.paragraphs[0]
+        _qr_placeholder(p)
         self._small(p, "{{ referanse }}")
         self._small(p, f"\t\t{w['side']} ")
         _field(p, "PAGE")
@@ -385,6 +391,62 @@ def _no_split(row) -> None:
     el = OxmlElement("w:cantSplit")
     el.set(qn("w:val"), "true")
     trpr.insert(0, el)
+
+
+def _qr_placeholder(paragraph) -> None:
+    """A floating picture in the left margin beside the footer text, named QR_PICTURE:
+    ipdocs puts each document's QR code in it (prepared.py). White in the template itself."""
+    from PIL import Image
+
+    blank = io.BytesIO()
+    Image.new("1", (296, 296), 1).save(blank, "PNG")
+    side = Cm(QR_SIDE_CM)
+    run = paragraph.add_run()
+    run.add_picture(blank, width=side, height=side)
+    inline = run._r.find(".//" + qn("wp:inline"))
+    for named in inline.iter(qn("pic:cNvPr")):
+        named.set("name", QR_PICTURE)
+    doc_pr = inline.find(qn("wp:docPr"))
+    doc_pr.set("name", "QR-kode")
+    doc_pr.set("descr", "Dokumentreferansen som QR-kode, for skanning")
+    anchor = OxmlElement("wp:anchor")
+    for key, value in (
+        ("distT", "0"),
+        ("distB", "0"),
+        ("distL", "0"),
+        ("distR", "0"),
+        ("simplePos", "0"),
+        ("relativeHeight", "251659264"),
+        ("behindDoc", "0"),
+        ("locked", "0"),
+        ("layoutInCell", "1"),
+        ("allowOverlap", "1"),
+    ):
+        anchor.set(key, value)
+    simple = OxmlElement("wp:simplePos")
+    simple.set("x", "0")
+    simple.set("y", "0")
+    anchor.append(simple)
+    for axis, relative, offset in (
+        ("wp:positionH", "page", Cm(QR_FROM_EDGE_CM)),
+        ("wp:positionV", "paragraph", -Cm(0.6)),
+    ):
+        position = OxmlElement(axis)
+        position.set("relativeFrom", relative)
+        value = OxmlElement("wp:posOffset")
+        value.text = str(int(offset))
+        position.append(value)
+        anchor.append(position)
+    anchor.append(inline.find(qn("wp:extent")))
+    effect = OxmlElement("wp:effectExtent")
+    for key in ("l", "t", "r", "b"):
+        effect.set(key, "0")
+    anchor.append(effect)
+    anchor.append(OxmlElement("wp:wrapNone"))
+    anchor.append(doc_pr)
+    anchor.append(inline.find(qn("wp:cNvGraphicFramePr")))
+    anchor.append(inline.find(qn("a:graphic")))
+    inline.getparent().replace(inline, anchor)
 
 
 def _field(paragraph, code: str) -> None:
