@@ -61,14 +61,19 @@ SELBU = Municipality(
 )
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def office_settings(root: Path) -> Settings:
+    """Selbu's settings with `root`/outbox and `root`/inbox, on the tests' fixed today."""
     return Settings(
         municipality=SELBU,
-        outbox=tmp_path / "outbox",
-        inbox=tmp_path / "inbox",
+        outbox=root / "outbox",
+        inbox=root / "inbox",
         today=TODAY,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return office_settings(tmp_path)
 
 
 def require_program(name: str) -> str:

@@ -14,32 +14,16 @@ from pathlib import Path
 import pikepdf
 import pytest
 import scans
-from conftest import DATA, TODAY, require_program
+from conftest import DATA, office_settings, require_program
 from pdfs import certificates, scan_pdf, sign
 from watchkit import WatcherProcess, make_office, wait_until
 
 from ipdocs import stacks
 from ipdocs.ledger import Ledger
 from ipdocs.reference import Reference
-from ipdocs.settings import Municipality, Settings
 
 DPI = 200  # enough for the test; the bench scans at 300 dpi
 A, B = "IP-2026-0042", "IP-2026-0077"
-
-
-def _settings(root: Path) -> Settings:
-    return Settings(
-        municipality=Municipality(
-            name="Selbu kommune",
-            unit="Tildelings- og koordineringskontoret",
-            phone="400 31 579",
-            email="tok@selbu.kommune.no",
-            address="Nestansringen 22, 7580 Selbu",
-        ),
-        outbox=root / "outbox",
-        inbox=root / "inbox",
-        today=TODAY,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +39,7 @@ def rendered(tmp_path_factory):
         DATA / "formats_referat.yaml",
     ]
     documents = {}
-    for pdf, made in scans.render_pdfs(_settings(root), sources):
+    for pdf, made in scans.render_pdfs(office_settings(root), sources):
         ref = Reference(made.case, made.kind, made.date, made.ref)
         documents[made.kind] = (scans.pages(pdf, dpi=DPI), ref)
     return root, documents
@@ -182,7 +166,7 @@ def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
     root, documents = office
     stack = _stack(tmp_path / "Skann_0002.pdf", documents)
     with Ledger.for_outbox(root / "outbox") as ledger:
-        result = stacks.route_stack(stack, _settings(root), ledger=ledger)
+        result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     assert [m.label for m in result.made] == ["side 1–2", "side 3", "side 4"]
 
     def images(pdf: Path) -> list[str]:
@@ -200,7 +184,7 @@ def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
     root, documents = office
     stack = scan_pdf(tmp_path / "Skann_0003.pdf", 2)  # a scanner's pages, no code on them
     with Ledger.for_outbox(root / "outbox") as ledger:
-        result = stacks.route_stack(stack, _settings(root), ledger=ledger)
+        result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     assert result.status == "refused" and result.split is None
     assert "<sak>_<dokument>.pdf" in str(result.problems[0])
     assert not (root / "outbox" / A / "signert").exists()
@@ -215,7 +199,7 @@ def test_an_electronically_signed_stack_is_filed_whole_byte_for_byte(office, tmp
     ca, cert, key = certificates(tmp_path)
     stack = sign(scan, tmp_path / "esignering_resultat.pdf", ca, cert, key)
     with Ledger.for_outbox(root / "outbox") as ledger:
-        result = stacks.route_stack(stack, _settings(root), ledger=ledger)
+        result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     [made] = result.made
     assert (made.case, made.kind, made.label) == (A, "samtykke", "side 1–3")
     assert made.path.read_bytes() == stack.read_bytes()

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,17 +72,9 @@ def process_signed(
         identity = identify(path)
         check_pdf(path)
     except InputError as exc:
-        result = Result(path, (), (Refused("", exc.problems),), digest)
-        if ledger is not None and write:
-            ledger.record(result)
-        return result
+        return refused(path, exc.problems, digest, ledger=ledger, write=write)
     except OSError as exc:
-        problem = Problem(
-            "filen",
-            f"Filen kan ikke leses ({exc.strerror}).",
-            "Sjekk at den finnes og at du har tilgang.",
-        )
-        return Result(path, (), (Refused("", (problem,)),))
+        return unreadable(path, exc)
 
     if ledger is not None:
         # Scanners and people type names in lower case; the scan belongs to the case as it is
@@ -169,6 +162,30 @@ def file_copy(
         warnings=notices,
         covers_transfer=covers_transfer,
     )
+
+
+def refused(
+    path: Path,
+    problems: Iterable[Problem],
+    digest: str,
+    *,
+    ledger: Ledger | None,
+    write: bool,
+) -> Result:
+    """A PDF refused whole, recorded (when writing) so `ipdocs status` lists it."""
+    result = Result(path, (), (Refused("", tuple(problems)),), digest)
+    if ledger is not None and write:
+        ledger.record(result)
+    return result
+
+
+def unreadable(path: Path, exc: OSError) -> Result:
+    problem = Problem(
+        "filen",
+        f"Filen kan ikke leses ({exc.strerror}).",
+        "Sjekk at den finnes og at du har tilgang.",
+    )
+    return Result(path, (), (Refused("", (problem,)),))
 
 
 def names_itself(path: Path) -> bool:

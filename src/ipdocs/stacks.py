@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,16 +142,11 @@ def route_stack(
             electronic = signatures.is_signed(probe)
         references = read_references(path)
     except InputError as exc:
-        return _refused(path, exc.problems, digest, ledger, write)
+        return signed.refused(path, exc.problems, digest, ledger=ledger, write=write)
     except OSError as exc:
-        problem = Problem(
-            "filen",
-            f"Filen kan ikke leses ({exc.strerror}).",
-            "Sjekk at den finnes og at du har tilgang.",
-        )
-        return Result(path, (), (Refused("", (problem,)),))
+        return signed.unreadable(path, exc)
     if not any(references):
-        return _refused(path, (signed.unnamed(),), digest, ledger, write)
+        return signed.refused(path, (signed.unnamed(),), digest, ledger=ledger, write=write)
 
     made: list[Made] = []
     refused: list[Refused] = []
@@ -231,19 +226,6 @@ def _scope_notice(row: DocumentRow) -> tuple[Notice, ...]:
             ),
         )
     return ()
-
-
-def _refused(
-    path: Path,
-    problems: Iterable[Problem],
-    digest: str,
-    ledger: Ledger | None,
-    write: bool,
-) -> Result:
-    result = Result(path, (), (Refused("", tuple(problems)),), digest)
-    if ledger is not None and write:
-        ledger.record(result)
-    return result
 
 
 def report(result: Result, *, name: str, failed_folder: str, names: dict[str, str]) -> str:
