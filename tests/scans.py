@@ -9,6 +9,7 @@ Also used by bench/scans.py.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -39,9 +40,13 @@ def render_pdfs(settings, sources: list[Path]) -> list[tuple[Path, object]]:
 
 
 def case_input(folder: Path, source: Path, case: str) -> Path:
-    """A copy of a test input for another case."""
+    """A copy of a test input for another case (its `sak:` line, and the key wherever else
+    the file repeats it)."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = source.read_text(encoding="utf-8").replace("IP-2026-0042", case)
+    text = source.read_text(encoding="utf-8")
+    own = re.search(r"^sak:\s*(\S+)", text, flags=re.M)
+    if own is not None:
+        text = text.replace(own.group(1), case)
     target = folder / f"{case}_{source.name}"
     target.write_text(text, encoding="utf-8")
     return target

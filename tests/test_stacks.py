@@ -28,15 +28,15 @@ A, B = "IP-2026-0042", "IP-2026-0077"
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Case A's consent (2 pages) and minutes (1 page), case B's invitation (1 page): the
-    page images of each, with the reference its QR code carries."""
+    """Case A's consent and its twelve-action minutes (several pages), case B's invitation:
+    the page images of each, with the reference its QR code carries."""
     require_program("soffice")
     root = tmp_path_factory.mktemp("office")
     make_office(root)
     sources = [
         DATA / "formats_samtykke.yaml",
         scans.case_input(root / "inputs", DATA / "formats_innkalling.yaml", B),
-        DATA / "formats_referat.yaml",
+        scans.case_input(root / "inputs", DATA / "referat_tolv_tiltak.yaml", A),
     ]
     documents = {}
     for pdf, made in scans.render_pdfs(office_settings(root), sources):
@@ -61,20 +61,25 @@ def _blank(documents):
 
 
 def _stack(path: Path, documents, *, before: int = 0, unknown: bool = False) -> Path:
-    """Case A's consent (page 2 upside down), B's invitation (skewed), A's minutes (upside down
-    and skewed), with blank pages before the first code and a page whose code the ledger does
-    not know, if asked."""
+    """Case A's consent (skewed), B's invitation (skewed the other way), A's minutes (its first
+    page upside down and skewed, its second upside down), with blank pages before the first
+    code and a page whose code the ledger does not know, if asked."""
     consent = _scanned(documents, "samtykke")
     invitation = _scanned(documents, "innkalling")
     minutes = _scanned(documents, "referat")
     pages = [_blank(documents)] * before
-    pages += [scans.feed(consent[0], skew=1.5), scans.feed(consent[1], turned=True)]
-    pages += [scans.feed(invitation[0], skew=-1.0)]
+    pages += [scans.feed(consent[0], skew=1.5), *consent[1:]]
+    pages += [scans.feed(invitation[0], skew=-1.0), *invitation[1:]]
     if unknown:
         stranger = Reference(A, "fullmakt", dt.date(2026, 12, 3), "ZZZZZZZZ")
         pages += [scans.stamp(_blank(documents), stranger.payload(), dpi=DPI)]
     pages += [scans.feed(minutes[0], turned=True, skew=2.0)]
+    pages += [scans.feed(page, turned=True) for page in minutes[1:]]
     return scans.save_scan(path, pages, dpi=DPI)
+
+
+def _count(documents, kind: str) -> int:
+    return len(documents[kind][0])
 
 
 def test_split_follows_the_codes():
@@ -109,7 +114,12 @@ def test_codes_are_read_on_turned_and_skewed_scans(office, tmp_path):
     stack = _stack(tmp_path / "Skann_0001.pdf", documents)
     refs = stacks.read_references(stack)
     consent, invitation, minutes = (documents[k][1] for k in ("samtykke", "innkalling", "referat"))
-    assert refs == [consent, consent, invitation, minutes]
+    assert refs == (
+        [consent] * _count(documents, "samtykke")
+        + [invitation] * _count(documents, "innkalling")
+        + [minutes] * _count(documents, "referat")
+    )
+    assert _count(documents, "referat") >= 2  # twelve actions: a part of several pages
 
 
 def test_the_watcher_routes_a_stack_to_its_cases(office):
@@ -126,29 +136,45 @@ def test_the_watcher_routes_a_stack_to_its_cases(office):
         folder = root / "outbox" / case / "signert"
         return {p.name: len(pikepdf.open(p).pages) for p in sorted(folder.glob("*.pdf"))}
 
-    assert signed(A) == {"2026-12-03_referat_signert.pdf": 1, "2026-12-03_samtykke_signert.pdf": 2}
-    assert signed(B) == {"2026-12-03_innkalling_signert.pdf": 1}
+    nc, ni, nm = (_count(documents, k) for k in ("samtykke", "innkalling", "referat"))
+    consent, invitation, minutes = (documents[k][1] for k in ("samtykke", "innkalling", "referat"))
+    assert signed(A) == {
+        f"{minutes.date}_referat_signert.pdf": nm,
+        f"{consent.date}_samtykke_signert.pdf": nc,
+    }
+    assert signed(B) == {f"{invitation.date}_innkalling_signert.pdf": ni}
+    # Page 1 (before any code) and the page after the invitation (an unknown code).
+    unknown = 1 + nc + ni + 1
     failed = sorted(p.name for p in (inbox / "feil").iterdir())
     assert failed == [
         "Skann_20261203_0001_side_1.pdf",
         "Skann_20261203_0001_side_1.pdf.feil.txt",
-        "Skann_20261203_0001_side_5.pdf",
-        "Skann_20261203_0001_side_5.pdf.feil.txt",
+        f"Skann_20261203_0001_side_{unknown}.pdf",
+        f"Skann_20261203_0001_side_{unknown}.pdf.feil.txt",
     ]
     first = (inbox / "feil" / "Skann_20261203_0001_side_1.pdf.feil.txt").read_text()
     assert "Side 1 i «Skann_20261203_0001.pdf» ble ikke lagt i noen sak" in first
     assert "før den første QR-koden" in first
-    fifth = (inbox / "feil" / "Skann_20261203_0001_side_5.pdf.feil.txt").read_text()
-    assert "fullmakt for IP-2026-0042 fra 03.12.2026" in fifth
+    stranger = (inbox / "feil" / f"Skann_20261203_0001_side_{unknown}.pdf.feil.txt").read_text()
+    assert "fullmakt for IP-2026-0042 fra 03.12.2026" in stranger
     note = (inbox / "ferdig" / f"{stack.name}.merknad.txt").read_text()
-    assert note.startswith("«Skann_20261203_0001.pdf» har 6 sider. Slik ble de lagt:")
+    total = unknown + nm
+    assert note.startswith(f"«Skann_20261203_0001.pdf» har {total} sider. Slik ble de lagt:")
     places = [line for line in note.splitlines() if line.startswith("- ")]
+
+    def where(first: int, last: int, ref: Reference) -> str:
+        name = f"{ref.date}_{ref.kind}_signert.pdf"
+        return (
+            f"- {stacks.page_label(first - 1, last - 1)}: {ref.kind} for {ref.case} fra "
+            f"{ref.date:%d.%m.%Y}, lagt i {ref.case}/signert/{name}"
+        )
+
     assert places == [
         "- side 1: ikke lagt i noen sak, ligger i feil/Skann_20261203_0001_side_1.pdf",
-        f"- side 2–3: samtykke for {A} fra 03.12.2026, lagt i {A}/signert/2026-12-03_samtykke_signert.pdf",
-        f"- side 4: innkalling for {B} fra 03.12.2026, lagt i {B}/signert/2026-12-03_innkalling_signert.pdf",
-        "- side 5: ikke lagt i noen sak, ligger i feil/Skann_20261203_0001_side_5.pdf",
-        f"- side 6: referat for {A} fra 03.12.2026, lagt i {A}/signert/2026-12-03_referat_signert.pdf",
+        where(2, 1 + nc, consent),
+        where(2 + nc, 1 + nc + ni, invitation),
+        f"- side {unknown}: ikke lagt i noen sak, ligger i feil/Skann_20261203_0001_side_{unknown}.pdf",
+        where(unknown + 1, total, minutes),
     ]
     assert "Nordmann" not in note  # the person's name is in the documents, never in a note
     assert "ble delt etter QR-kodene: 3 dokumenter lagt i saken, 2 deler i feil/" in watcher.text()
@@ -167,7 +193,12 @@ def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
     stack = _stack(tmp_path / "Skann_0002.pdf", documents)
     with Ledger.for_outbox(root / "outbox") as ledger:
         result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
-    assert [m.label for m in result.made] == ["side 1–2", "side 3", "side 4"]
+    nc, ni, nm = (_count(documents, k) for k in ("samtykke", "innkalling", "referat"))
+    assert [m.label for m in result.made] == [
+        stacks.page_label(0, nc - 1),
+        stacks.page_label(nc, nc + ni - 1),
+        stacks.page_label(nc + ni, nc + ni + nm - 1),
+    ]
 
     def images(pdf: Path) -> list[str]:
         with pikepdf.open(pdf) as doc:
@@ -201,5 +232,6 @@ def test_an_electronically_signed_stack_is_filed_whole_byte_for_byte(office, tmp
     with Ledger.for_outbox(root / "outbox") as ledger:
         result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     [made] = result.made
-    assert (made.case, made.kind, made.label) == (A, "samtykke", "side 1–3")
+    pages = _count(documents, "samtykke") + _count(documents, "referat")
+    assert (made.case, made.kind, made.label) == (A, "samtykke", stacks.page_label(0, pages - 1))
     assert made.path.read_bytes() == stack.read_bytes()
