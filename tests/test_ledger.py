@@ -201,3 +201,155 @@ def test_a_ledger_made_before_document_ids_is_upgraded_in_place(tmp_path):
         assert [d.copy_of for d in ledger.documents("IP-1") if d.origin == "signed"] == ["7KD2M9QX"]
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(documents)")}
     assert "copy_of" in columns
+
+
+# The ledger schema as it was on main before it carried a version (PRAGMA user_version 0):
+# a copy, so the upgrade is tested from what coordinators' outboxes really hold.
+OLD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inputs (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    outputs TEXT NOT NULL DEFAULT '[]',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    problems TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sak TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    date TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    source_sha256 TEXT,
+    covers_transfer INTEGER,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_sak ON documents(sak);
+CREATE TABLE IF NOT EXISTS cases (
+    sak TEXT PRIMARY KEY,
+    closed_at TEXT,
+    reason TEXT
+);
+CREATE TABLE IF NOT EXISTS people (
+    path TEXT PRIMARY KEY,
+    sak TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+"""
+
+
+def old_ledger(outbox: Path) -> Path:
+    path = default_path(outbox)
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    db.executescript(OLD_SCHEMA)
+    old = outbox / "IP-1" / "2026-01-08_innkalling.docx"
+    db.execute(
+        "INSERT INTO documents (sak, kind, date, path, origin, recorded_at)"
+        " VALUES ('IP-1', 'innkalling', '2026-01-08', ?, 'rendered', '2026-01-01T10:00:00+01:00')",
+        (str(old),),
+    )
+    db.execute("INSERT INTO cases (sak, closed_at, reason) VALUES ('IP-9', '2026-02-01', 'x')")
+    db.commit()
+    db.close()
+    return path
+
+
+def test_an_old_ledger_is_upgraded_in_place(tmp_path):
+    from conftest import run_cli
+
+    from ipdocs.ledger import VERSION
+
+    path = old_ledger(tmp_path / "outbox")
+    (tmp_path / "ref.yaml").write_text(
+        "dokument: referat\nsak: IP-1\nbruker: {navn: Kari Nordmann}\n"
+        "koordinator: {navn: Ola Hansen}\nreferent: Line Berg\n"
+        "mote: {dato: 2026-01-08, fra: '09:00', til: '10:00', sted: Rådhuset}\n"
+        "deltakere: [{navn: Per Olsen, rolle: Fastlege}]\n"
+        "tiltak: [{tiltak: Søke om avlastning, ansvar: Koordinator, frist: 2026-02-01}]\n",
+        encoding="utf-8",
+    )
+    done = run_cli("render", "ref.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    kinds = [r[0] for r in db.execute("SELECT kind FROM documents ORDER BY date, id")]
+    assert kinds == ["innkalling", "referat"]  # what the old ledger had is kept
+    assert db.execute("SELECT closed_at FROM cases WHERE sak = 'IP-9'").fetchone()[0]
+    db.close()
+    shown = run_cli("sak", "IP-1", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "Søke om avlastning, ansvar Koordinator, frist 01.02.2026 – over fristen" in shown.stdout
+    assert "08.01.2026  innkalling  (laget)" in shown.stdout
+
+
+def test_opening_an_upgraded_ledger_again_changes_nothing(tmp_path):
+    path = old_ledger(tmp_path / "outbox")
+    Ledger(path).close()
+    Ledger(path).close()
+    db = sqlite3.connect(path)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(cases)")]
+    assert columns.count("reopened_at") == 1
+
+
+def test_a_document_made_again_replaces_its_facts(tmp_path):
+    def minutes(actions):
+        facts = {
+            "kind": "referat",
+            "made_on": "2026-12-03",
+            "person": {"name": "Kari Nordmann", "birth_date": "2021-05-14"},
+            "meeting": {"date": "2026-12-03"},
+            "actions": [
+                {"what": w, "owner": "Koordinator", "deadline": "2026-12-10"} for w in actions
+            ],
+        }
+        return dataclasses.replace(made(tmp_path, kind="referat"), facts=facts)
+
+    with Ledger.for_outbox(tmp_path / "outbox") as ledger:
+        ledger.record(Result(tmp_path / "r.yaml", (minutes(["A", "B"]),), (), "1"))
+        ledger.record(Result(tmp_path / "r.yaml", (minutes(["C"]),), (), "2"))
+        assert [a.what for a in ledger.open_actions(case="IP-1")] == ["C"]
+        assert len(ledger.plan("IP-1")) == 1
+
+
+def test_facts_never_hold_a_fodselsnummer(tmp_path):
+    from conftest import run_cli
+
+    (tmp_path / "s.yaml").write_text(
+        "dokument: samtykke\nsak: IP-1\nbruker: {navn: Kari Nordmann, fodselsnummer: '15876510089'}\n"
+        "gjelder: [ansvarsgruppe]\nopplysninger: Helse\nmottakere: [NAV]\nformal: Samordne\n"
+        "gyldig_fra: 2026-12-03\ngyldig_til: 2027-12-03\n",
+        encoding="utf-8",
+    )
+    assert run_cli("render", "s.yaml", cwd=tmp_path).returncode == 0
+    dump = "\n".join(sqlite3.connect(default_path(tmp_path / "outbox")).iterdump())
+    assert "15876510089" not in dump and "1965-07-15" in dump  # the birth date only
+    shown = run_cli("sak", "IP-1", "--json", cwd=tmp_path)
+    assert "15876510089" not in shown.stdout and '"birth_date": "1965-07-15"' in shown.stdout
+
+
+def test_a_ledger_with_part_of_a_step_already_is_upgraded(tmp_path):
+    """A ledger made between versions (the `written` table and the inputs' `kept`, `sak` and
+    `kind` columns, as main made them before PRAGMA user_version): step 1 keeps what is there."""
+    from ipdocs.ledger import VERSION
+
+    path = old_ledger(tmp_path / "outbox")
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE written (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, source TEXT NOT NULL,"
+        " written_at TEXT NOT NULL);"
+        "ALTER TABLE inputs ADD COLUMN kept TEXT; ALTER TABLE inputs ADD COLUMN sak TEXT;"
+        "ALTER TABLE inputs ADD COLUMN kind TEXT;"
+        "INSERT INTO written VALUES ('/x.docx', 'abc', 'a.yaml', '2026-01-01');"
+    )
+    db.commit()
+    db.close()
+    Ledger(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    assert db.execute("SELECT sha256 FROM written").fetchall() == [("abc",)]
+    assert [r[1] for r in db.execute("PRAGMA table_info(inputs)")].count("kept") == 1

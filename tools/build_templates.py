@@ -558,7 +558,11 @@ def innkalling(lang: str) -> Builder:
     w = WORDS[lang]
     b = Builder(lang, "Innkalling til ansvarsgruppemøte")
     _address_block(b)
+    b.tag("{%p if avlyst %}")
+    b.title("Møtet er avlyst")
+    b.tag("{%p else %}")
     b.title("Innkalling til ansvarsgruppemøte")
+    b.tag("{%p endif %}")
     b.para(
         (
             "b",
@@ -568,6 +572,30 @@ def innkalling(lang: str) -> Builder:
         ),
         after=8,
     )
+    # Issue 11: a cancelled meeting gets a short letter; a moved one says where it moved from.
+    b.tag("{%p if avlyst %}")
+    b.para(
+        "Møtet i ansvarsgruppen{% if barn %} til {{ bruker.navn }}{% else %} din{% endif %} "
+        "{{ mote.dag }}, {{ mote.tid }}, på {{ mote.sted }}, er avlyst. {{ koordinatoren|capitalize }} "
+        "tar kontakt om en ny tid."
+        if nb
+        else "Møtet i ansvarsgruppa{% if barn %} til {{ bruker.navn }}{% else %} di{% endif %} "
+        "{{ mote.dag }}, {{ mote.tid }}, på {{ mote.sted }}, er avlyst. {{ koordinatoren|capitalize }} "
+        "tek kontakt om ei ny tid.",
+        after=8,
+    )
+    b.tag("{%p else %}")
+    b.tag("{%p if flyttet_fra %}")
+    b.para(
+        (
+            "b",
+            "Møtet er flyttet fra {{ flyttet_fra }} til {{ mote.dag }}."
+            if nb
+            else "Møtet er flytta frå {{ flyttet_fra }} til {{ mote.dag }}.",
+        ),
+        after=8,
+    )
+    b.tag("{%p endif %}")
     b.para(
         "Du er invitert til møte i ansvarsgruppen{% if barn %} til {{ bruker.navn }}"
         "{% else %} din{% endif %}."
@@ -656,20 +684,23 @@ def innkalling(lang: str) -> Builder:
         "{{ koordinator.telefon }}{% if svarfrist %} innan {{ svarfrist }}{% endif %}, "
         "og sei om du kjem."
     )
+    b.tag("{%p endif %}")
     # The last paragraph, the sign-off and the contact block in one row that cannot split.
     with b.kept_together():
         b.para(
+            "{% if avlyst %}Har du spørsmål, ta kontakt med {{ koordinatoren }}.{% else %}"
             "Kan du ikke komme, send gjerne det du vil si om sakene til {{ koordinatoren }} før "
-            "møtet."
+            "møtet.{% endif %}"
             if nb
-            else "Kan du ikkje kome, send gjerne det du vil seie om sakene til "
-            "{{ koordinatoren }} før møtet.",
+            else "{% if avlyst %}Har du spørsmål, ta kontakt med {{ koordinatoren }}.{% else %}"
+            "Kan du ikkje kome, send gjerne det du vil seie om sakene til "
+            "{{ koordinatoren }} før møtet.{% endif %}",
             keep=True,
             after=12,
         )
         _signoff_and_contact(b)
 
-    b.tag("{%p if forste_mote %}")
+    b.tag("{%p if forste_mote and not avlyst %}")
     _information_page(b)
     b.tag("{%p endif %}")
     return b
@@ -880,6 +911,25 @@ def referat(lang: str) -> Builder:
     b.tag("{%p else %}")
     b.para("Ingen mål skrevet ned." if nb else "Ingen mål skrivne ned.")
     b.tag("{%p endfor %}")
+
+    # Issue 11: each earlier action with how it went, before the new ones.
+    b.tag("{%p if tiltak_fra_forrige %}")
+    b.heading(
+        "Oppfølging av tiltak fra forrige møte" if nb else "Oppfølging av tiltak frå førre møte"
+    )
+    b.loop_table(
+        ["Nr.", "Tiltak", "Ansvar", "Frist", "Status"],
+        "t in tiltak_fra_forrige",
+        [
+            "{{ t.nr }}",
+            "{{ t.tiltak }}{% if t.kommentar %} ({{ t.kommentar }}){% endif %}",
+            "{{ t.ansvar }}",
+            "{{ t.frist }}",
+            "{{ t.status }}",
+        ],
+        [Cm(1.3), Cm(7.2), Cm(3.5), Cm(2.5), Cm(2.0)],
+    )
+    b.tag("{%p endif %}")
 
     b.heading("Avtaler" if nb else "Avtalar")
     b.tag("{%p if tiltak %}")

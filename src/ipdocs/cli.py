@@ -247,24 +247,239 @@ Eksempel:
     help="Filnavnet (standard: DOKUMENT.yaml eller DOKUMENT.xlsx).",
 )
 @click.option("--overskriv", is_flag=True, help="Skriv over en fil som finnes fra før.")
+@click.option(
+    "--sak",
+    "case",
+    metavar="SAK",
+    help="Fyll ut fra det ipdocs vet om saken: referatet for siste møte, eller innkallingen "
+    "til neste møte (innkalling og referat).",
+)
+@_click_nb.folder_option("--outbox", "Outbox-mappen med saken, for --sak (standard: outbox/).")
 @click.pass_context
 def skeleton(
-    ctx: click.Context, kind: str, xlsx: bool, target: Path | None, overskriv: bool
+    ctx: click.Context,
+    kind: str,
+    xlsx: bool,
+    target: Path | None,
+    overskriv: bool,
+    case: str | None,
+    outbox: Path | None,
 ) -> int:
-    from .scaffold import write_skeleton
+    from .scaffold import NothingToFill, write_case_skeleton, write_skeleton
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, outbox=outbox)
     if xlsx and kind not in (DocumentKind.invitation, DocumentKind.minutes, "batch"):
         raise click.UsageError(
             "Excel-ark finnes bare for innkalling og referat. Bruk YAML for de andre."
         )
-    default = "innkallinger.xlsx" if kind == "batch" else f"{kind}.{'xlsx' if xlsx else 'yaml'}"
+    if case is not None and kind not in (DocumentKind.invitation, DocumentKind.minutes):
+        raise click.UsageError("--sak finnes bare for innkalling og referat.")
+    if case is not None:
+        case = _case_argument(case, "--sak")
+    suffix = "xlsx" if xlsx else "yaml"
+    default = "innkallinger.xlsx" if kind == "batch" else f"{kind}.{suffix}"
+    if case is not None:
+        default = f"{case}_{kind}.{suffix}"
     target = target or Path(default)
     if target.exists() and not overskriv:
         raise click.UsageError(
             f"{target} finnes fra før. Bruk --overskriv, eller velg et annet navn med --ut."
         )
-    click.echo(write_skeleton(kind, target, xlsx=xlsx, today=settings.today))
+    if case is None:
+        click.echo(write_skeleton(kind, target, xlsx=xlsx, today=settings.today))
+        return ExitCode.ok
+    with _plan_ledger(settings) as ledger:
+        try:
+            click.echo(
+                write_case_skeleton(
+                    kind,
+                    ledger.case_spelled(case),
+                    target,
+                    xlsx=xlsx,
+                    ledger=ledger,
+                    today=settings.today,
+                )
+            )
+        except NothingToFill as exc:
+            click.echo(f"Feil: {exc}", err=True)
+            return ExitCode.refused
+    return ExitCode.ok
+
+
+def _case_argument(case: str, where: str) -> str:
+    case = unicodedata.normalize("NFC", case)
+    wrong = casekey.problem(case, where=where)
+    if wrong is not None:
+        raise click.UsageError(str(wrong))
+    return case
+
+
+def _plan_ledger(settings: Settings) -> Ledger:
+    """The outbox's ledger (upgraded in place when it is older); a usage error when nothing
+    was made there yet."""
+    from .ledger import default_path
+
+    path = default_path(settings.outbox)
+    if not path.is_file():
+        raise click.UsageError(
+            f"Ingenting er laget i {settings.outbox} ennå. Bruk --out for å velge outbox-mappen."
+        )
+    return Ledger(path)
+
+
+def _echo_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@cli.command(
+    "sak",
+    help="""Vis alt om én sak: personen, koordinatoren, de faste deltakerne, dokumentene,
+samtykket, åpne tiltak og tiltak over fristen, siste og neste møte, siste årlige
+evaluering og neste overgang (skolestart, 7. trinn, videregående, 18 år).
+Fødselsnummeret vises aldri, bare fødselsdatoen.
+
+\b
+Eksempel:
+  ipdocs sak IP-2026-0042
+  ipdocs sak IP-2026-0042 --json
+  ipdocs sak IP-2026-0042 --gjenåpne     åpne en avsluttet sak igjen
+""",
+)
+@click.argument("case", metavar="SAK")
+@click.option("--json", "as_json", is_flag=True, help="Skriv svaret som JSON.")
+@click.option(
+    "--gjenåpne",
+    "--gjenapne",
+    "reopen",
+    is_flag=True,
+    help="Åpne en avsluttet sak igjen, så den kommer med i «ipdocs oppfolging».",
+)
+@_click_nb.out_option("Outbox-mappen med saken (standard: outbox/).")
+@click.pass_context
+def case_command(
+    ctx: click.Context, case: str, as_json: bool, reopen: bool, out: Path | None
+) -> int:
+    from .followup import case_lines, case_summary
+
+    settings = _settings(ctx, outbox=out)
+    case = _case_argument(case, "SAK")
+    with _plan_ledger(settings) as ledger:
+        case = ledger.case_spelled(case)
+        if reopen:
+            if ledger.reopen_case(case):
+                click.echo(f"Saken {case} er åpnet igjen.", err=as_json)
+            else:
+                click.echo(f"Saken {case} var ikke avsluttet.", err=as_json)
+        summary = case_summary(ledger, case, settings.today)
+    if summary is None:
+        click.echo(f"Feil: Fant ingen sak {case} i {settings.outbox}.", err=True)
+        return ExitCode.refused
+    if as_json:
+        _echo_json(summary)
+    else:
+        click.echo("\n".join(case_lines(summary, settings.today)))
+    return ExitCode.ok
+
+
+@cli.command(
+    "oppfolging",
+    help="""Vis alt som forfaller i de åpne sakene, det som haster mest først.
+
+Tiltak over fristen (etter hvem som har ansvaret), neste møte innen 10 dager
+uten innkalling, møter uten referat etter 14 dager, samtykker som slutter eller
+ikke er kommet inn signert, årlig evaluering og overganger (skolestart, 7. trinn,
+videregående, 18 år). Hver linje sier hva du gjør, og kommandoen der det finnes en.
+Avsluttede saker er ikke med.
+
+\b
+Eksempel:
+  ipdocs oppfolging
+  ipdocs oppfolging --dager 60 --ansvar Ergoterapeut
+  ipdocs oppfolging --xlsx oppfolging.xlsx
+""",
+)
+@click.option(
+    "--dager",
+    type=click.IntRange(min=0),
+    default=30,
+    metavar="N",
+    help="Hvor mange dager fram det ses (standard: 30).",
+)
+@click.option("--ansvar", metavar="TEKST", help="Bare tiltak der ansvaret inneholder TEKST.")
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL",
+    help="Skriv listen til et Excel-ark også.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Skriv svaret som JSON.")
+@_click_nb.out_option("Outbox-mappen med sakene (standard: outbox/).")
+@click.pass_context
+def followup_command(
+    ctx: click.Context,
+    dager: int,
+    ansvar: str | None,
+    xlsx: Path | None,
+    as_json: bool,
+    out: Path | None,
+) -> int:
+    from .followup import due, due_lines, write_due
+
+    settings = _settings(ctx, outbox=out)
+    with _plan_ledger(settings) as ledger:
+        items = due(ledger, settings.today, days=dager, owner=(ansvar or "").strip())
+    if xlsx is not None:
+        write_due(items, xlsx)
+    if as_json:
+        _echo_json({"today": settings.today.isoformat(), "items": [i.as_json() for i in items]})
+    else:
+        click.echo("\n".join(due_lines(items, settings.today, dager)))
+        if xlsx is not None:
+            click.echo(f"Skrev {xlsx}.")
+    return ExitCode.ok
+
+
+@cli.command(
+    "oversikt",
+    help="""Listen over alle ansvarsgrupper, slik koordinerende enhet (TOK) fører den.
+
+Hver åpen sak med koordinator og tjeneste, siste og neste møte, hvor lenge
+samtykket gjelder, siste årlige evaluering og åpne tiltak og tiltak over
+fristen. Avsluttede saker står for seg, med datoen de ble avsluttet.
+
+\b
+Eksempel:
+  ipdocs oversikt
+  ipdocs oversikt --xlsx ansvarsgrupper.xlsx
+""",
+)
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL",
+    help="Skriv oversikten til et Excel-ark også.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Skriv svaret som JSON.")
+@_click_nb.out_option("Outbox-mappen med sakene (standard: outbox/).")
+@click.pass_context
+def overview_command(ctx: click.Context, xlsx: Path | None, as_json: bool, out: Path | None) -> int:
+    from .followup import overview, overview_lines, write_overview
+
+    settings = _settings(ctx, outbox=out)
+    with _plan_ledger(settings) as ledger:
+        data = overview(ledger, settings.today)
+    if xlsx is not None:
+        write_overview(data, xlsx)
+    if as_json:
+        _echo_json(data)
+    else:
+        click.echo("\n".join(overview_lines(data)))
+        if xlsx is not None:
+            click.echo(f"Skrev {xlsx}.")
     return ExitCode.ok
 
 

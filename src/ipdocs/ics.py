@@ -3,7 +3,10 @@
 The event is in Europe/Oslo time with its VTIMEZONE, so every calendar shows the meeting at
 the time on the invitation. Its UID is derived from the municipality, the sak and the meeting
 date, so a re-sent invitation (same sak and date) updates the entry already in a calendar
-instead of adding a second one; SEQUENCE goes up when anything in the event changed.
+instead of adding a second one; SEQUENCE goes up when anything in the event changed. A meeting
+moved to another day (`flyttet_fra`) keeps the UID of the date it was first made for
+(`Invitation.event_date`), so calendars move the entry instead of keeping the old one; a
+cancelled meeting (`avlyst`) is sent as METHOD:CANCEL with STATUS:CANCELLED.
 
 The entry names the sak, never the person: calendars are synced to phones and shared with
 colleagues, and that someone has an ansvarsgruppe is itself health information. The place,
@@ -40,6 +43,7 @@ _WORDS = {
         "phone": "telefon",
         "reply": "Gi beskjed til {definite} hvis du ikke kan komme",
         "by": "innen",
+        "cancelled": "AVLYST: ",
     },
     "nn": {
         "summary": "Ansvarsgruppemøte, sak {case}",
@@ -50,13 +54,14 @@ _WORDS = {
         "phone": "telefon",
         "reply": "Gi beskjed til {definite} om du ikkje kan kome",
         "by": "innan",
+        "cancelled": "AVLYST: ",
     },
 }
 
 
 def uid(invitation: Invitation, settings: Settings) -> str:
     """The same for every invitation to the same meeting in the same case."""
-    key = f"{settings.municipality.name}\n{invitation.case}\n{invitation.meeting.date.isoformat()}"
+    key = f"{settings.municipality.name}\n{invitation.case}\n{invitation.event_date.isoformat()}"
     return f"{uuid.uuid5(_NAMESPACE, key)}@ipdocs"
 
 
@@ -64,10 +69,11 @@ def calendar_file(
     invitation: Invitation,
     settings: Settings,
     *,
-    previous: bytes | None = None,
+    previous: bytes | list[bytes] | None = None,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The .ics bytes; `previous` is the file this one replaces, if any (for SEQUENCE)."""
+    """The .ics bytes; `previous` is the file (or files) this one replaces, if any: SEQUENCE
+    goes above the highest of those with the same UID."""
     words = _WORDS.get(invitation.language, _WORDS["nb"])
     meeting = invitation.meeting
     oslo = zoneinfo.ZoneInfo(TIMEZONE)
@@ -76,7 +82,8 @@ def calendar_file(
     event.add("dtstamp", now or dt.datetime.now(dt.UTC))
     event.add("dtstart", dt.datetime.combine(meeting.date, meeting.starts_at, tzinfo=oslo))
     event.add("dtend", dt.datetime.combine(meeting.date, meeting.ends_at, tzinfo=oslo))
-    event.add("summary", words["summary"].format(case=invitation.case))
+    summary = words["summary"].format(case=invitation.case)
+    event.add("summary", words["cancelled"] + summary if invitation.cancelled else summary)
     event.add("location", meeting.place)
     word = settings.municipality.coordinator_word or "koordinator"
     words = {
@@ -91,13 +98,16 @@ def calendar_file(
         organizer = icalendar.vCalAddress(f"mailto:{coordinator.email}")
         organizer.params["cn"] = coordinator.name
         event.add("organizer", organizer)
-    event.add("sequence", _sequence(event, previous))
+    if invitation.cancelled:
+        event.add("status", "CANCELLED")
+    earlier = previous if isinstance(previous, list) else [previous] if previous else []
+    event.add("sequence", max((_sequence(event, p) for p in earlier), default=0))
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//ipdocs//ipdocs//NO")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", "CANCEL" if invitation.cancelled else "PUBLISH")
     year = meeting.date.year
     cal.add_component(
         icalendar.Timezone.from_tzid(
@@ -133,14 +143,14 @@ def _description(invitation: Invitation, words: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _sequence(event: icalendar.Event, previous: bytes | None) -> int:
-    if previous is None:
-        return 0
+def _sequence(event: icalendar.Event, previous: bytes) -> int:
     try:
         old = next(iter(icalendar.Calendar.from_ical(previous).walk("VEVENT")))
         old_sequence = int(old.get("SEQUENCE", 0))
     except (ValueError, StopIteration, TypeError):
         return 1  # an unreadable earlier file: count this as a change
+    if str(old.get("UID")) != str(event.get("UID")):
+        return 0  # another event: says nothing about this one
     unchanged = all(_same(event.get(name), old.get(name)) for name in _COMPARED) and str(
         old.get("UID")
     ) == str(event.get("UID"))

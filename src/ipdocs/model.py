@@ -79,6 +79,26 @@ class Action:
     deadline: dt.date
 
 
+# What a later minutes says about an earlier action (FORMATS.md §5, `tiltak_fra_forrige`).
+ACTION_STATUSES = ("utført", "pågår", "ikke startet", "avsluttet")
+CLOSED_STATUSES = ("utført", "avsluttet")  # the action is no longer open
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An earlier action as the next minutes follows it up."""
+
+    what: str
+    owner: str
+    deadline: dt.date | None
+    status: str  # one of ACTION_STATUSES
+    comment: str = ""
+
+    @property
+    def closes(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
 @dataclass(frozen=True)
 class Document:
     kind: ClassVar[DocumentKind]
@@ -102,10 +122,20 @@ class Invitation(Document):
     reply_by: dt.date | None = None
     guardians: tuple[Participant, ...] = ()  # foresatte/verge, invited first after the person
     first_meeting: bool = False  # the group's first meeting: consent, leaflet page
+    moved_from: dt.date | None = None  # `flyttet_fra`: the date of the meeting this one replaces
+    cancelled: bool = False  # `avlyst`: the meeting on `meeting.date` is cancelled
+    # The date the meeting's calendar event was first made for (its UID): the first date of a
+    # meeting moved more than once, found in the ledger by the pipeline.
+    calendar_date: dt.date | None = None
 
     @property
     def document_date(self) -> dt.date:
         return self.meeting.date
+
+    @property
+    def event_date(self) -> dt.date:
+        """The date the calendar event's UID is made from (the same for a moved meeting)."""
+        return self.calendar_date or self.moved_from or self.meeting.date
 
 
 @dataclass(frozen=True)
@@ -125,8 +155,9 @@ class Minutes(Document):
     written_on: dt.date | None = None  # the day the minutes were written (None: the day made)
     person_present: bool = True  # the person was at the meeting
     send_to: tuple[str, ...] = ()  # empty: the person, guardians and standing members
-    evaluation: str = ""  # the yearly evaluation (needs, services, the group's work, make-up)
-    closing: str = ""  # the assessments when the group is closed
+    followups: tuple[FollowUp, ...] = ()  # `tiltak_fra_forrige`
+    evaluation: str = ""  # `evaluering`: the yearly evaluation (needs, services, the group)
+    closing: str = ""  # `avslutning`: the assessments when the group is closed
 
     @property
     def document_date(self) -> dt.date:

@@ -18,12 +18,13 @@ with PDF on, `run.finish()` hands such a file back as a `Stopped` entry instead.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import readers, reference, render, rules
+from . import facts, readers, reference, render, rules
 from .errors import (
     ConversionError,
     ExitCode,
@@ -86,6 +87,8 @@ def process_file(
 
 def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Run | None) -> Result:
     """Read and validate `path`; with a `run`, make its documents in the run's stages."""
+    if ledger is None and run is not None:
+        ledger = run.ledger
     digest = ""
     made: list[Made] = []
     refused: list[Refused] = []
@@ -100,6 +103,8 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                 refused.append(Refused(entry.label, entry.problems, entry.case, entry.kind))
                 continue
             doc = entry.document
+            if isinstance(doc, Invitation) and ledger is not None:
+                doc = _same_event(doc, ledger)
             output = (doc.case, render.output_name(doc))
             if output in outputs:
                 refused.append(Refused(entry.label, (_same_output(outputs[output]),)))
@@ -125,6 +130,7 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                     transfer,
                     person=subject.name,
                     ref=reference.new_id(),
+                    facts=facts.of(doc, made_on=settings.today),
                 )
             )
             if run is not None:
@@ -155,6 +161,15 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
         return run.publish(result)  # render → calendar → [PDF] → publish → ledger
     except BaseException as exc:
         raise run.abandon(path, exc) from None
+
+
+def _same_event(doc: Invitation, ledger: Ledger) -> Invitation:
+    """A moved, cancelled or re-sent meeting keeps the calendar event it was first made with
+    (its UID), also when it was moved more than once: the ledger knows that first date."""
+    first = ledger.calendar_date(doc.case, doc.moved_from or doc.meeting.date)
+    if first is None or first == doc.meeting.date:
+        return doc
+    return dataclasses.replace(doc, calendar_date=first)
 
 
 def _person(doc: Document) -> Person:

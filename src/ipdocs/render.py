@@ -57,7 +57,8 @@ def footer_reference(document: Document) -> str:
 
 
 def output_name(document: Document, suffix: str = ".docx") -> str:
-    return f"{document.document_date.isoformat()}_{document.kind}{suffix}"
+    cancelled = "_avlyst" if getattr(document, "cancelled", False) else ""
+    return f"{document.document_date.isoformat()}_{document.kind}{cancelled}{suffix}"
 
 
 def render_document(
@@ -306,6 +307,8 @@ def _invitation(doc: Invitation, lang: str, settings: Settings) -> dict:
         "svarfrist": language.letter_date(doc.reply_by, lang) if doc.reply_by else "",
         "sendt": language.letter_date(doc.sent_on, lang),
         "forste_mote": doc.first_meeting,
+        "flyttet_fra": language.letter_date(doc.moved_from, lang) if doc.moved_from else "",
+        "avlyst": doc.cancelled,
     }
 
 
@@ -351,6 +354,17 @@ def _minutes(doc: Minutes, lang: str, settings: Settings) -> dict:
         "avslutning": doc.closing,
         "sendes_til": language.join(doc.distribution, lang),
         "skrevet": language.letter_date(doc.written_on or settings.today, lang),
+        "tiltak_fra_forrige": [
+            {
+                "nr": i,
+                "tiltak": f.what,
+                "ansvar": f.owner,
+                "frist": language.date(f.deadline) if f.deadline else "",
+                "status": f.status or "ikke vurdert",
+                "kommentar": f.comment,
+            }
+            for i, f in enumerate(doc.followups, start=1)
+        ],
     }
 
 

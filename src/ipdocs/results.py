@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import IpdocsError, Notice, Problem
 from .kinds import DocumentKind
@@ -37,6 +38,7 @@ class Made:
     extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
     person: str = ""  # the name of the person the document is about (the archive cover shows it)
     ref: str = ""  # the document id its QR code carries (reference.py); the ledger keeps it
+    facts: dict[str, Any] | None = None  # the plan facts the ledger keeps (facts.py)
 
 
 @dataclass(frozen=True)

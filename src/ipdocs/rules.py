@@ -39,6 +39,8 @@ def check(document: Document, *, today: dt.date) -> list[Notice]:
 
 
 def _invitation(doc: Invitation) -> list[Notice]:
+    if doc.cancelled:  # a cancellation: the routine's rules for a meeting do not apply
+        return []
     found = []
     meeting = doc.meeting
     days = (meeting.date - doc.sent_on).days
@@ -156,3 +158,17 @@ def _hours(length: dt.timedelta) -> str:
     if rest == 0:
         return f"{hours} time" if hours == 1 else f"{hours} timer"
     return f"{hours} t {rest} min"
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def deadline_on(day: dt.date, *, earlier: bool = False) -> dt.date:
+    """A deadline that lands on a weekend or a public holiday moves to the next working day,
+    or with `earlier` (something to be done *before* a date, as sending an invitation) to
+    the working day before."""
+    step = dt.timedelta(days=-1 if earlier else 1)
+    while not is_working_day(day):
+        day += step
+    return day

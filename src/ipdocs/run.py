@@ -381,7 +381,15 @@ class Run:
         return self.settings.ics and isinstance(doc, Invitation)
 
     def _calendar_bytes(self, doc: Invitation, target: Path) -> bytes:
-        previous = target.read_bytes() if target.is_file() else None
+        earlier = [target] if target.is_file() else []
+        if doc.moved_from or doc.cancelled or doc.calendar_date:
+            # The same event under another file name (the date it moved from, a chain of
+            # moves): SEQUENCE must go above every earlier one.
+            earlier += [p for p in target.parent.glob("*_innkalling*.ics") if p != target]
+        previous = []
+        for path in earlier:
+            with contextlib.suppress(OSError):
+                previous.append(path.read_bytes())
         return ics.calendar_file(doc, self.settings, previous=previous)
 
     def _case_folder(self, case: str) -> Path:

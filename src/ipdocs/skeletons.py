@@ -68,6 +68,9 @@ brukers_stemme: |
   Kari ønsker å prioritere å klare middag til barna selv.
 mål:
   - Klare hverdagen som mamma
+tiltak_fra_forrige:                   # tiltakene fra forrige møte: utført, pågår, ikke startet eller avsluttet
+  - {{tiltak: Søke om støttekontakt, ansvar: Koordinator, frist: {past}, status: utført}}
+  - {{tiltak: Kartlegge behov for tolk, ansvar: Koordinator, frist: {past}, status: pågår, kommentar: Venter på svar}}
 tiltak:                               # hvert tiltak trenger tiltak, ansvar og frist
   - {{tiltak: Søke om avlastning, ansvar: Koordinator, frist: {deadline}}}
   - {{tiltak: Vurdere hjelpemidler på kjøkkenet, ansvar: Ergoterapeut, frist: {deadline}}}
@@ -563,3 +566,85 @@ def _BATCH_WIDTHS_BY_LETTER() -> dict[str, int]:  # noqa: N802
     from .readers.batch import REQUIRED
 
     return {get_column_letter(i): _BATCH_WIDTHS[n] for i, n in enumerate(REQUIRED, start=1)}
+
+
+# --- a workbook filled from a case (`ipdocs skeleton referat|innkalling --sak SAK --xlsx`) --
+
+
+def _cell(value: object) -> object:
+    """Dates and times as real Excel cells."""
+    if (
+        isinstance(value, str)
+        and len(value) == 5
+        and value[2] == ":"
+        and value.replace(":", "").isdigit()
+    ):
+        return dt.time(int(value[:2]), int(value[3:]))
+    return value
+
+
+def write_filled_workbook(raw: dict, target: Path) -> None:
+    """The one-meeting workbook (FORMATS.md §2) holding `raw` (the fields of a YAML input)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    person, coordinator, meeting = raw["bruker"], raw["koordinator"], raw["mote"]
+    rows: list[tuple[str, object]] = [
+        ("dokument", raw["dokument"]),
+        ("sak", raw["sak"]),
+        ("bruker", person["navn"]),
+        ("bruker_fodt", person.get("fodt")),
+        ("dato", meeting["dato"]),
+        ("fra", _cell(meeting["fra"])),
+        ("til", _cell(meeting["til"])),
+        ("sted", meeting["sted"]),
+        ("koordinator", coordinator["navn"]),
+        ("koordinator_telefon", coordinator.get("telefon")),
+        ("koordinator_tjeneste", coordinator.get("tjeneste")),
+        ("koordinator_epost", coordinator.get("epost")),
+    ]
+    if raw["dokument"] == DocumentKind.minutes:
+        rows += [
+            ("referent", raw.get("referent")),
+            ("nåsituasjon", None),
+            ("brukers_stemme", None),
+            ("neste_mote_dato", None),
+            ("neste_mote_fra", None),
+            ("neste_mote_til", None),
+            ("neste_mote_sted", None),
+        ]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Møte"
+    sheet.append(("felt", "verdi"))
+    for name, value in rows:
+        sheet.append((name, value))
+    lists: dict[str, list[tuple[object, ...]]] = {
+        "Deltakere": [("navn", "rolle")]
+        + [(p["navn"], p.get("rolle", "")) for p in raw.get("deltakere", [])],
+    }
+    if raw["dokument"] == DocumentKind.invitation:
+        lists["Saksliste"] = [("punkt",)] + [(item,) for item in raw["saksliste"]]
+    else:
+        lists["Tiltak fra forrige"] = [("tiltak", "ansvar", "frist", "status", "kommentar")] + [
+            (a["tiltak"], a["ansvar"], a["frist"], None, None) for a in raw["tiltak_fra_forrige"]
+        ]
+        lists["Mål"] = [("mål",)]
+        lists["Tiltak"] = [("tiltak", "ansvar", "frist")]
+    for title, data in lists.items():
+        ws = book.create_sheet(title)
+        for line in data:
+            ws.append(line)
+    for ws in book.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD.MM.YYYY"
+                elif isinstance(cell.value, dt.time):
+                    cell.number_format = "HH:MM"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for letter, width in zip("ABCDE", (36, 40, 14, 16, 30), strict=True):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A2"
+    book.save(target)

@@ -24,6 +24,7 @@ from ..model import (
     Consent,
     Coordinator,
     Document,
+    FollowUp,
     Invitation,
     Meeting,
     Minutes,
@@ -38,12 +39,14 @@ from .fields import MISSING, Ctx, Obj, Path_, Source, as_text, describe, is_text
 from .vocabulary import (
     ACTION,
     COORDINATOR,
+    FOLLOWUP,
     LANGUAGE_HELP,
     MEETING,
     NEXT_MEETING,
     PARTICIPANT,
     PERSON,
     SIGNER,
+    STATUS_WORDS,
     TOP_LEVEL,
 )
 
@@ -268,10 +271,46 @@ def _actions(top: Obj) -> tuple[Action, ...]:
     return tuple(found)
 
 
+def _followups(top: Obj) -> tuple[FollowUp, ...]:
+    """`tiltak_fra_forrige`: each earlier action with how it went (FORMATS.md §5)."""
+    found = []
+    for path, item in top.items("tiltak_fra_forrige", "actions"):
+        if not (isinstance(item, dict) or is_text(item)):
+            top.ctx.wrong_shape(path, item, "followup")
+            continue
+        raw = item if isinstance(item, dict) else {"tiltak": item}
+        obj = Obj(top.ctx, path, raw, FOLLOWUP)
+        what, owner = obj.text("tiltak"), obj.text("ansvar")
+        deadline = obj.date("frist", required=False)
+        written = obj.text("status", required=False)
+        status = STATUS_WORDS.get(" ".join(written.casefold().split()))
+        if not written:
+            # A pre-filled skeleton leaves it for the coordinator: the action stays open.
+            status = ""
+            top.ctx.notices.append(
+                Notice(
+                    f"Tiltaket «{what}» ({top.ctx.source.where(path)}) har ingen status. Det "
+                    "regnes som åpent til et referat sier utført eller avsluttet."
+                )
+            )
+        elif status is None:
+            obj.ctx.fail(
+                path + ("status",),
+                f"«{written}» er ikke en status ipdocs kjenner.",
+                "Skriv utført, pågår, ikke startet eller avsluttet.",
+            )
+        if what and owner and status is not None:
+            comment = obj.text("kommentar", required=False)
+            found.append(FollowUp(what, owner, deadline, status, comment))
+    return tuple(found)
+
+
 def _next_meeting(top: Obj) -> NextMeeting | None:
     if not top.has("neste_mote"):
         return None
     obj = top.obj("neste_mote", NEXT_MEETING)
+    if not any(obj.has(key) for key in obj.values):
+        return None  # rows left empty (a pre-filled workbook): no next meeting agreed yet
     day = obj.date("dato")
     start, end = obj.time("fra", required=False), obj.time("til", required=False)
     if start and end and end <= start:
@@ -300,9 +339,26 @@ def _invitation(top: Obj, common: dict[str, Any]) -> Invitation | None:
         agenda=top.texts("saksliste"),
         reply_by=top.date("svarfrist", required=False),
         sent_on=top.date("sendt", required=False) or top.ctx.today,
+        moved_from=top.date("flyttet_fra", required=False),
+        cancelled=top.boolean("avlyst", False),
     )
     if meeting is None:
         return None
+    moved_from = document["moved_from"]
+    if moved_from is not None and document["cancelled"]:
+        top.ctx.fail(
+            ("avlyst",),
+            "Innkallingen sier både at møtet er flyttet og at det er avlyst.",
+            "Skriv «flyttet_fra» når møtet får en ny dato, eller «avlyst: true» når det ikke "
+            "blir noe møte, ikke begge.",
+        )
+    elif moved_from is not None and moved_from == meeting.date:
+        top.ctx.fail(
+            ("flyttet_fra",),
+            "Møtet er flyttet fra samme dato som det er på.",
+            "Skriv datoen møtet opprinnelig skulle være i «flyttet_fra», og den nye datoen i "
+            "«mote.dato».",
+        )
     # Two dates that contradict each other are refused. Without «sendt» (today) a meeting in
     # the past only gives a warning (rules.py): the contract's examples carry fixed dates and
     # must keep working, and an invitation may be made afterwards for the record.
@@ -348,6 +404,7 @@ def _minutes(top: Obj, common: dict[str, Any]) -> Minutes | None:
         written_on=top.date("skrevet", required=False) or top.ctx.today,
         person_present=top.boolean("bruker_til_stede", True),
         send_to=top.texts("sendes_til", required=False),
+        followups=_followups(top),
         evaluation=top.text("evaluering", required=False),
         closing=top.text("avslutning", required=False),
     )

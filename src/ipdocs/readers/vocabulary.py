@@ -24,6 +24,10 @@ ALIASES = {
     "foerste_moete": "forste_mote",
     "forste_moete": "forste_mote",
     "foerste_mote": "forste_mote",
+    "fodselsdato": "fodt",
+    "foedselsdato": "fodt",
+    "flytta_fra": "flyttet_fra",
+    "avlysning": "avlyst",
 }
 # How a key is shown back to the user: the way the forms spell it.
 SHOWN = {"maal": "mål", "naasituasjon": "nåsituasjon"}
@@ -33,6 +37,23 @@ COORDINATOR = frozenset({"navn", "tjeneste", "telefon", "epost"})
 MEETING = frozenset({"dato", "fra", "til", "sted", "tolk"})
 PARTICIPANT = frozenset({"navn", "rolle", "fast"})
 ACTION = frozenset({"tiltak", "ansvar", "frist"})
+FOLLOWUP = frozenset({"tiltak", "ansvar", "frist", "status", "kommentar"})
+# `status` in `tiltak_fra_forrige`, as written → as stored (model.ACTION_STATUSES).
+STATUS_WORDS = {
+    "utført": "utført",
+    "utfort": "utført",
+    "utfoert": "utført",
+    "ferdig": "utført",
+    "pågår": "pågår",
+    "paagaar": "pågår",
+    "pagar": "pågår",
+    "ikke startet": "ikke startet",
+    "ikke_startet": "ikke startet",
+    "ikkje starta": "ikke startet",
+    "avsluttet": "avsluttet",
+    "avslutta": "avsluttet",
+    "utført.": "utført",
+}
 NEXT_MEETING = frozenset({"dato", "fra", "til", "sted", "deltakere"})
 SIGNER = frozenset({"navn", "rolle", "fodselsnummer", "adresse"})
 COMMON = frozenset({"dokument", "sak", "sprak"})
@@ -49,6 +70,8 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "svarfrist",
         "sendt",
         "forste_mote",
+        "flyttet_fra",
+        "avlyst",
     },
     DocumentKind.minutes: COMMON
     | {
@@ -66,6 +89,7 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
         "skrevet",
         "bruker_til_stede",
         "sendes_til",
+        "tiltak_fra_forrige",
         "evaluering",
         "avslutning",
     },
@@ -86,7 +110,15 @@ TOP_LEVEL: dict[str, frozenset[str]] = {
     | {"fullmaktsgiver", "fullmektig", "gjelder", "fra", "til", "dato"},
 }
 ALL_KEYS = frozenset().union(
-    *TOP_LEVEL.values(), PERSON, COORDINATOR, MEETING, PARTICIPANT, ACTION, NEXT_MEETING, SIGNER
+    *TOP_LEVEL.values(),
+    PERSON,
+    COORDINATOR,
+    MEETING,
+    PARTICIPANT,
+    ACTION,
+    FOLLOWUP,
+    NEXT_MEETING,
+    SIGNER,
 )
 # Which keys an object at a top-level key holds, to suggest `mote.dato` for a stray `dato`.
 NESTED = {
@@ -123,6 +155,10 @@ MISSING_HELP = {
     "tiltak.ansvar": "Skriv hvem som har ansvaret for tiltaket.",
     "tiltak.frist": "Skriv innen hvilken dato tiltaket skal være gjort, for eksempel 15.01.2027.",
     "neste_mote.dato": "Skriv datoen for neste møte, for eksempel 04.03.2027.",
+    "tiltak_fra_forrige.tiltak": "Skriv hva som skulle gjøres.",
+    "tiltak_fra_forrige.ansvar": "Skriv hvem som hadde ansvaret for tiltaket.",
+    "tiltak_fra_forrige.status": "Skriv hvordan det har gått: utført, pågår, ikke startet eller "
+    "avsluttet.",
     "samtykke:gjelder": "Skriv hva samtykket gjelder, for eksempel ansvarsgruppe og "
     "individuell plan.",
     "opplysninger": "Skriv hvilke opplysninger som kan deles.",
@@ -188,5 +224,6 @@ SHAPES: dict[str, tuple[str, dict[str, str]]] = {
     "person": ("én person med navn og rolle", PEOPLE_HELP),
     "actions": ("en liste over tiltak", ACTIONS_HELP),
     "action": ("ett tiltak med tiltak, ansvar og frist", ACTIONS_HELP),
+    "followup": ("ett tiltak med tiltak, ansvar, frist og status", ACTIONS_HELP),
     "language": ("språket tolken skal tolke til", LANGUAGE_HELP),
 }

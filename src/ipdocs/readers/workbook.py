@@ -39,6 +39,8 @@ MEETING_FIELDS: dict[str, Path_] = {
     "brukers_stemme": ("brukers_stemme",),
     "svarfrist": ("svarfrist",),
     "sendt": ("sendt",),
+    "flyttet_fra": ("flyttet_fra",),
+    "avlyst": ("avlyst",),
     "neste_mote_dato": ("neste_mote", "dato"),
     "neste_mote_fra": ("neste_mote", "fra"),
     "neste_mote_til": ("neste_mote", "til"),
