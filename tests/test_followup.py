@@ -20,7 +20,10 @@ from ipdocs.settings import today_in_oslo
 
 T = today_in_oslo()
 CASE = "IP-2026-0042"
-BORN = dt.date(T.year - 5, 5, 14)  # 2021 in 2026: school start in August of the year after
+# A child who starts school at the next 15 August (2021 when run in December 2026): its last
+# year in kindergarten is then always being followed up, whatever day the test runs.
+_SCHOOL_START = dt.date(T.year + (T >= dt.date(T.year, 8, 15)), 8, 15)
+BORN = dt.date(_SCHOOL_START.year - 6, 5, 14)
 
 
 def day(offset: int) -> str:
