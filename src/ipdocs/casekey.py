@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from . import fnr
 from .errors import Problem
 
 # What a sak may be, as it becomes the folder outbox/<sak>: letters of any alphabet (Sámi,
@@ -24,8 +25,9 @@ _EXAMPLE = "Bruk saksnummeret, for eksempel IP-2026-0042."
 
 
 def looks_like_identity_number(case: str) -> bool:
-    """Whether the case key carries something that looks like a fødselsnummer."""
-    return re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)) is not None
+    """Whether the case key carries something that looks like a fødselsnummer: 11 digits
+    however grouped, or one written any way fnr.find knows (`15-87-65-10089`)."""
+    return bool(fnr.find(case)) or re.search(r"\d{11}", re.sub(r"[-_\s]", "", case)) is not None
 
 
 def problem(case: str, *, where: str) -> Problem | None:

@@ -30,14 +30,28 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-# Any 11-digit run, written whole or split after the date part by a space, `-` or `:` (the
-# forms ipdocs accepts as a fødselsnummer), looks like one.
-FNR_LIKE = re.compile(r"(?<!\d)\d{6}[\s:-]?\d{5}(?!\d)")
+from . import fnr
+
+MASK = "***********"
 
 
 def redact(text: str) -> str:
-    """Mask anything that looks like a fødselsnummer; every user-facing text passes here."""
-    return FNR_LIKE.sub("***********", text)
+    """Mask anything that looks like a fødselsnummer, however it is written (fnr.find); every
+    user-facing text passes here. Lone surrogates become U+FFFD, so what is masked can always
+    be printed and written."""
+    text = str(text)
+    spans = fnr.find(text)
+    if spans:
+        parts, last = [], 0
+        for start, end in spans:
+            parts += [text[last:start], MASK]
+            last = end
+        parts.append(text[last:])
+        text = "".join(parts)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ExitCode(enum.IntEnum):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import casekey, fnr, language
-from ..errors import FNR_LIKE, Notice, Problem
+from ..errors import Notice, Problem
 from ..kinds import DocumentKind
 from ..model import (
     DOCUMENT_KINDS,
@@ -102,7 +102,7 @@ def _stray_identity_numbers(ctx: Ctx, value: object, path: Path_ = ()) -> None:
         for number, item in enumerate(value):
             _stray_identity_numbers(ctx, item, (*path, number))
     elif isinstance(value, str | int) and not isinstance(value, bool):
-        if any(_is_identity_number(f, ctx.today) for f in FNR_LIKE.findall(str(value))):
+        if fnr.find(str(value), today=ctx.today):
             ctx.fail(
                 path,
                 "Her står det noe som ser ut som et fødselsnummer.",
@@ -110,14 +110,6 @@ def _stray_identity_numbers(ctx: Ctx, value: object, path: Path_ = ()) -> None:
                 "fullmakt, ikke i navn, tekst eller lister: dokumentene leses av mange. Fjern "
                 "nummeret.",
             )
-
-
-def _is_identity_number(text: str, today: dt.date) -> bool:
-    try:
-        fnr.check(text, today=today)
-    except fnr.InvalidNumber:
-        return False
-    return True
 
 
 def _case(top: Obj) -> str:
