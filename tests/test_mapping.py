@@ -407,16 +407,16 @@ def test_broken_yaml_names_the_line(tmp_path):
     assert "linje" in str(info.value) and "YAML" in str(info.value)
 
 
-def test_not_utf8(tmp_path):
-    path = tmp_path / "latin1.yaml"
-    path.write_bytes("dokument: fullmakt\nsted: Rådhuset\n".encode("latin-1"))
+def test_neither_utf8_nor_windows_1252(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_bytes("dokument: fullmakt\nsted: Rådhuset\n".encode("latin-1") + b"\x81\x8d")
     with pytest.raises(readers.InputError, match="UTF-8"):
         readers.read(path, today=TODAY)
 
 
 def test_unknown_file_type(tmp_path):
-    path = write(tmp_path, "x", "notes.txt")
-    with pytest.raises(readers.InputError, match=r"\.txt"):
+    path = write(tmp_path, "x", "notes.doc")
+    with pytest.raises(readers.InputError, match=r"\.doc"):
         readers.read(path, today=TODAY)
 
 

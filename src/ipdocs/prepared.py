@@ -62,6 +62,34 @@ class NotPreparable(Exception):
     """The template uses something only plain docxtpl can render."""
 
 
+class BrokenOutput(Exception):
+    """A rendered part is not well-formed XML.
+
+    docxtpl's `fix_tables` parses the rendered body in lxml's recover mode, which silently drops
+    everything after a character or tag it cannot read: a document cut short. Every rendered
+    part is parsed strictly first, so such a document is never written.
+    """
+
+
+_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=False)
+
+
+def check_well_formed(xml: str | bytes) -> None:
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    try:
+        etree.fromstring(data, parser=_STRICT)
+    except etree.XMLSyntaxError as exc:
+        raise BrokenOutput(str(exc)) from None
+
+
+class StrictDocxTemplate(DocxTemplate):
+    """docxtpl, with the rendered body parsed strictly before its repairing table fix-up."""
+
+    def fix_tables(self, xml):
+        check_well_formed(xml)
+        return super().fix_tables(xml)
+
+
 def needs_plain_docxtpl(context: object) -> bool:
     """True when the context holds values that add parts to the package while rendering."""
     adds_parts = _part_adding_types()
@@ -99,7 +127,8 @@ class PreparedTemplate:
     """One .docx template, compiled once; `render(context)` returns the document's bytes."""
 
     def __init__(self, data: bytes, env: jinja2.Environment):
-        tpl = DocxTemplate(io.BytesIO(data))
+        self.env = env
+        tpl = StrictDocxTemplate(io.BytesIO(data))
         tpl.render_init()
         self._tpl = tpl  # docxtpl's helpers (resolve_listing, fix_tables) are used per render
         package = tpl.docx.part.package
@@ -138,7 +167,7 @@ class PreparedTemplate:
             source = getattr(core, name) or ""
             compiled = env.from_string(source)
             # Text without tags renders as itself: no need to render it per document.
-            plain = "{" not in source and compiled.render() == source
+            plain = "{" not in source and compiled.render() == source  # no tags: no loops
             self._properties[name] = source if plain else compiled
         core_part = package._core_properties_part
         self._core_member = core_part.partname.membername
@@ -177,6 +206,7 @@ class PreparedTemplate:
         rendered = {self._document_member: serialize_part_xml(root)}
         for part in self._parts:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
+            check_well_formed(xml)
             # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises it.
             rendered[part.member] = serialize_part_xml(parse_xml(xml))
         rendered[self._core_member] = self._core(context, made_at)

@@ -20,11 +20,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import fnr, language, reference
+from . import fnr, language, reference, sandbox
 from .errors import TemplateError
 from .model import (
     Consent,
@@ -38,17 +36,21 @@ from .model import (
     PowerOfAttorney,
 )
 from .prepared import (
+    BrokenOutput,
     NotPreparable,
     PreparedTemplate,
+    StrictDocxTemplate,
     needs_plain_docxtpl,
     pictures_in_headers_and_footers,
     set_times,
 )
+from .sandbox import LimitedEnvironment, TemplateLimit
 from .settings import Settings
 
 
-def jinja_env() -> jinja2.Environment:
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+def jinja_env() -> LimitedEnvironment:
+    """Sandboxed, strict, autoescaped, and limited (sandbox.py)."""
+    return sandbox.environment()
 
 
 def footer_reference(document: Document) -> str:
@@ -112,7 +114,8 @@ class DocumentTemplate:
         with self._template_errors():
             prepared = self.prepare()
             if prepared is not None and not needs_plain_docxtpl(context):
-                return prepared.render(context, made_at=made_at, images=images)
+                with prepared.env.limits():
+                    return prepared.render(context, made_at=made_at, images=images)
             return self._render_plain(context, made_at, images=images)
 
     def has_picture(self, name: str) -> bool:
@@ -121,7 +124,7 @@ class DocumentTemplate:
         if prepared is not None:
             return name in prepared.pictures
         if self._plain_pictures is None:
-            template = DocxTemplate(io.BytesIO(self.data))
+            template = StrictDocxTemplate(io.BytesIO(self.data))
             template.render_init()
             self._plain_pictures = frozenset(pictures_in_headers_and_footers(template))
         return name in self._plain_pictures
@@ -147,14 +150,16 @@ class DocumentTemplate:
         *,
         images: dict[str, bytes] | None = None,
     ) -> bytes:
-        template = DocxTemplate(io.BytesIO(self.data))
+        template = StrictDocxTemplate(io.BytesIO(self.data))
         if images:
             template.render_init()
             present = pictures_in_headers_and_footers(template)
             for name, data in images.items():
                 if name in present:
                     template.replace_pic(name, io.BytesIO(data))
-        template.render(context, jinja_env=jinja_env())
+        env = jinja_env()
+        with env.limits():
+            template.render(context, jinja_env=env)
         if made_at is not None:
             set_times(template.docx.core_properties, made_at)
         out = io.BytesIO()
@@ -172,6 +177,22 @@ class DocumentTemplate:
             raise TemplateError(
                 f"Malen {self.path.name} har en feil i en kode med {{{{ }}}} eller {{% %}}: "
                 f"{exc.message}. Rett den i Word og kjør «ipdocs templates check»."
+            ) from None
+        except TemplateLimit as exc:
+            raise TemplateError(
+                f"Malen {self.path.name} {exc.message}. Det er ikke tillatt i en mal, og ingenting "
+                "er laget av den. Rett den i Word og kjør «ipdocs templates check»."
+            ) from None
+        except BrokenOutput:
+            raise TemplateError(
+                f"Malen {self.path.name} ga et Word-dokument som ikke kan leses (en kode lager "
+                "ødelagt innhold), så det ble ikke laget. Rett malen i Word og kjør "
+                "«ipdocs templates check»."
+            ) from None
+        except RecursionError:
+            raise TemplateError(
+                f"Malen {self.path.name} bruker seg selv i det uendelige (en makro som kaller seg "
+                "selv?). Rett den i Word og kjør «ipdocs templates check»."
             ) from None
         except jinja2.exceptions.SecurityError:
             raise TemplateError(

@@ -8,6 +8,7 @@ read at all raises `InputError`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from ..model import Document
 from .fields import Source
 from .mapping import build_document
 
-NOTE_SUFFIXES = (".yaml", ".yml", ".json")
+NOTE_SUFFIXES = (".yaml", ".yml", ".json", ".txt")  # .txt: notes as Notepad saves them
 WORKBOOK_SUFFIXES = (".xlsx",)
 CSV_SUFFIXES = (".csv",)
 SIGNED_SUFFIXES = (".pdf",)  # signed scans: the pipeline files them (signed.py), never read here
@@ -48,9 +49,10 @@ def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iter
     asked for, so the pipeline can render one row while it reads the next."""
     suffix = path.suffix.lower()
     if suffix in NOTE_SUFFIXES:
-        from .notes import read_notes
+        from .notes import read_notes_as
 
-        raw, source = read_notes(path), Source(style="json" if suffix == ".json" else "yaml")
+        raw, style = read_notes_as(path)
+        source = Source(style=style)
     elif suffix in WORKBOOK_SUFFIXES:
         yield from _read_workbook(path, today=today, default_language=default_language)
         return
@@ -67,7 +69,7 @@ def entries(path: Path, *, today: dt.date, default_language: str = "nb") -> Iter
                 Problem(
                     "filen",
                     f"ipdocs kan ikke lese filer av typen «{suffix or 'uten endelse'}».",
-                    "Bruk .yaml, .yml, .json, .xlsx (Excel) eller .csv.",
+                    "Bruk .yaml, .yml, .json, .txt (møtenotater), .xlsx (Excel) eller .csv.",
                 )
             ]
         )
@@ -83,11 +85,23 @@ def _entry(
     default_language: str,
     notices: tuple[Notice, ...] = (),
 ) -> Entry:
-    document, problems, found = build_document(
-        raw, source, today=today, default_language=default_language
-    )
+    try:
+        raw, problems, cleaned = clean(raw, source)
+        if problems:
+            return Entry(label, None, tuple(problems), notices, *_named(raw))
+        document, problems, found = build_document(
+            raw, source, today=today, default_language=default_language
+        )
+    except RecursionError:
+        problem = Problem(
+            "filen",
+            "Filen har for mange nivåer inni hverandre til å være møtenotater.",
+            "Sjekk at det er riktig fil. Se eksempelet fra «ipdocs skeleton».",
+        )
+        return Entry(label, None, (problem,), notices)
     case, kind = ("", "") if document is not None else _named(raw)
-    return Entry(label, document, tuple(problems), notices + tuple(found), case, kind)
+    found_all = notices + tuple(cleaned) + tuple(found)
+    return Entry(label, document, tuple(problems), found_all, case, kind)
 
 
 def _named(raw: object) -> tuple[str, str]:
@@ -108,6 +122,66 @@ def _named(raw: object) -> tuple[str, str]:
     if not case or casekey.problem(case, where="sak") is not None:
         case = ""
     return case, kind if kind in KINDS else ""
+
+
+# Characters a Word document (XML 1.0) cannot hold: control characters other than tab and
+# line breaks, and U+FFFE/U+FFFF. They show nothing, so they are removed and the user told.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Half of a character (a lone UTF-16 surrogate, as JSON's "\ud800" writes): what was meant
+# cannot be known, so the field is refused rather than printed with a hole.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(raw: object, source: Source) -> tuple[object, list[Problem], list[Notice]]:
+    """Every text of `raw` made safe to print before anything is validated or rendered:
+    control characters removed (a warning names the field), broken characters refused (a
+    problem names the field). Keys are checked too."""
+    from .mapping import normalise_key
+
+    problems: list[Problem] = []
+    notices: list[Notice] = []
+
+    def text(value: str, path: tuple) -> str:
+        if _SURROGATE.search(value):
+            problems.append(
+                Problem(
+                    source.where(path),
+                    "Teksten har et ødelagt tegn (en halv UTF-16-kode, for eksempel «\\ud800»).",
+                    "Skriv teksten på nytt, eller lagre filen på nytt som UTF-8.",
+                )
+            )
+            return value
+        if _CONTROL.search(value):
+            notices.append(
+                Notice(
+                    f"{source.where(path)}: usynlige styretegn er fjernet fra teksten. Sjekk at "
+                    "den ble riktig."
+                )
+            )
+            return _CONTROL.sub("", value)
+        return value
+
+    def walk(value: object, path: tuple) -> object:
+        if isinstance(value, str):
+            return text(value, path)
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                name = key
+                if isinstance(key, str):
+                    name = text(key, path + (_safe_key(key),))
+                out[name] = walk(item, path + (_safe_key(normalise_key(name)),))
+            return out
+        if isinstance(value, list):
+            return [walk(item, path + (index,)) for index, item in enumerate(value)]
+        return value
+
+    cleaned = walk(raw, ())
+    return cleaned, problems, notices
+
+
+def _safe_key(key: object) -> object:
+    return _SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key
 
 
 def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:

@@ -91,26 +91,83 @@ def read_text(path: Path) -> str:
                 )
             ]
         )
+    text = decode(data)
+    _refuse_unprintable(text)
+    return text
+
+
+_ENCODING_HELP = (
+    "Lagre filen på nytt som tekst med tegnkoding UTF-8 (i Notisblokk: Lagre som → Koding: "
+    "UTF-8). UTF-16 med byte-rekkefølgemerke og Windows-1252 (ANSI) går også."
+)
+
+
+def decode(data: bytes) -> str:
+    """Notes as Windows editors save them: UTF-8 (with or without a BOM), UTF-16 with a BOM
+    («Unicode» in Notepad), or Windows-1252 («ANSI»). UTF-16 without a BOM is recognised by
+    its zero bytes; anything else is refused, never guessed at."""
     try:
-        return data.decode("utf-8-sig")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8")
+        if len(data) >= 2 and len(data) % 2 == 0 and b"\x00" in data:
+            if not data[1::2].strip(b"\x00") and data[0::2].strip(b"\x00"):
+                return data.decode("utf-16-le")
+            if not data[0::2].strip(b"\x00") and data[1::2].strip(b"\x00"):
+                return data.decode("utf-16-be")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252")
     except UnicodeDecodeError:
         raise InputError(
             [
                 Problem(
                     "filen",
-                    "Filen er ikke lagret som UTF-8, så æ, ø og å kan ikke leses.",
-                    "Lagre filen på nytt med tegnkoding UTF-8.",
+                    "Filen er ikke lagret som tekst ipdocs kan lese, så æ, ø og å kan ikke leses.",
+                    _ENCODING_HELP,
                 )
             ]
         ) from None
 
 
+# What YAML refuses to read (yaml.reader.Reader.NON_PRINTABLE), and JSON inside strings: control
+# characters other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _refuse_unprintable(text: str) -> None:
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    code = ord(found.group())
+    if b"\x00" in text[: found.start() + 1].encode("utf-8", "surrogatepass"):
+        what, fix = "Filen ser ikke ut som en tekstfil (den har nulltegn).", _ENCODING_HELP
+    else:
+        what = (
+            f"Her står et tegn som ikke er tekst (U+{code:04X}). Slike tegn følger ofte med "
+            "når tekst limes inn fra et annet program."
+        )
+        fix = "Slett tegnet (eller skriv linjen på nytt) og lagre filen."
+    raise InputError([Problem(f"linje {line}, tegn {column}", what, fix)])
+
+
 def read_notes(path: Path) -> object:
+    return read_notes_as(path)[0]
+
+
+def read_notes_as(path: Path) -> tuple[object, str]:
+    """The raw document and how it was written: "json" or "yaml"."""
     text = read_text(path)
     try:
-        if path.suffix.lower() == ".json":
-            return _load_json(text)
-        return _load_yaml(text)
+        if is_json(path, text):
+            return _load_json(text), "json"
+        return _load_yaml(text), "yaml"
     except RecursionError:
         raise InputError(
             [
@@ -121,6 +178,17 @@ def read_notes(path: Path) -> object:
                 )
             ]
         ) from None
+
+
+def is_json(path: Path, text: str | None = None) -> bool:
+    """A .json file, or a .txt one that is JSON (`innkalling.json.txt`, or starting with `{`);
+    every other notes file is YAML (`innkalling.yaml.txt` as Notepad saves it)."""
+    name = path.name.lower()
+    if name.endswith((".json", ".json.txt")):
+        return True
+    if name.endswith(".txt") and not name.endswith((".yaml.txt", ".yml.txt")) and text:
+        return text.lstrip("\ufeff \t\r\n").startswith("{")
+    return False
 
 
 class _NotANumber(ValueError):
@@ -203,6 +271,12 @@ def _load_yaml(text: str) -> object:
             return loader.construct_document(node)
         except yaml.YAMLError as exc:
             raise InputError([_yaml_problem(exc)]) from None
+        except (ValueError, KeyError, TypeError, OverflowError):
+            # A value YAML's own constructors choke on (tags are refused above, so this is a
+            # safety net, not a path any known input takes).
+            raise InputError(
+                [Problem("filen", "Filen kan ikke leses som YAML.", _TAG_HELP)]
+            ) from None
     finally:
         loader.dispose()
 
@@ -225,14 +299,52 @@ def _yaml_problem(exc: yaml.YAMLError) -> Problem:
     )
 
 
+# Tags a node may carry: what the loader itself gives text, yes/no, empty, lists and fields.
+# Any other (`!!int`, `!!timestamp`, `!!binary`, `!ukjent`) was written in the file.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "map", "seq")
+)
+_MERGE = "tag:yaml.org,2002:merge"
+_TAG_HELP = (
+    "Skriv verdien som vanlig tekst uten YAML-merker som «!!int» eller «!!timestamp» foran; "
+    "ipdocs leser datoer og tall selv."
+)
+
+
+def _tag_problem(node: yaml.Node) -> Problem | None:
+    if node.tag in _PLAIN_TAGS:
+        return None
+    if node.tag == _MERGE:
+        return Problem(
+            _at(node.start_mark),
+            "«<<» er en YAML-fletting av felt fra en annen del av filen. Det bruker ikke ipdocs.",
+            "Skriv feltene helt ut der de skal stå.",
+        )
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return Problem(
+        _at(node.start_mark),
+        f"Verdien har YAML-merket «{tag[:40]}», som ipdocs ikke bruker.",
+        _TAG_HELP,
+    )
+
+
 def _tidy(node: yaml.Node, path: Path_) -> list[Problem]:
-    """Put back commas in one-line mappings, and find fields written twice (with their line)."""
+    """Put back commas in one-line mappings, find fields written twice (with their line), and
+    refuse YAML's tags and merge keys (`!!timestamp 2026-99-99`, `!!int` with a thousand digits,
+    `<<:`): ipdocs reads every value itself."""
+    tagged = _tag_problem(node)
+    if tagged is not None:
+        return [tagged]
     problems: list[Problem] = []
     if isinstance(node, yaml.MappingNode):
         if node.flow_style:
             node.value = _rejoin_commas(node.value)
         first_line: dict[str, int] = {}
         for key, value in node.value:
+            tagged = _tag_problem(key)
+            if tagged is not None:
+                problems.append(tagged)
+                continue
             norm = normalise_key(key.value) if isinstance(key, yaml.ScalarNode) else ""
             line = key.start_mark.line + 1
             if norm and norm in first_line:
