@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,8 +184,15 @@ def _safe_key(key: object) -> object:
 
 
 def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[Entry]:
-    """One entry per filled row of a batch (readers/batch.py), each validated on its own."""
-    for label, raw, source in rows:
+    """One entry per filled row of a batch (readers/batch.py), each validated on its own; a
+    problem in the rows' place says where reading stopped (batch.Cut)."""
+    from .batch import Cut
+
+    for item in rows:
+        if isinstance(item, Cut):
+            yield Entry(item.label, None, (item.problem,))
+            continue
+        label, raw, source = item
         notices = tuple(getattr(source, "notices", ()))  # e.g. a participant without a role
         yield _entry(
             label, raw, source, today=today, default_language=default_language, notices=notices
@@ -196,12 +202,13 @@ def _batch_entries(rows, *, today: dt.date, default_language: str) -> Iterator[E
 def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iterator[Entry]:
     from .batch import is_batch_workbook, read_batch_workbook
     from .workbook import is_meeting_workbook, read_meeting_workbook
+    from .xlsx import guarded, reading
 
     # Read-only first: a batch sheet is streamed row by row, never held whole.
     streamed = _open_workbook(path, read_only=True)
     try:
         if is_batch_workbook(streamed.sheetnames):
-            rows = read_batch_workbook(streamed)
+            rows = guarded(read_batch_workbook(streamed))
             yield from _batch_entries(rows, today=today, default_language=default_language)
             return
     finally:
@@ -209,7 +216,8 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iter
     book = _open_workbook(path, read_only=False)
     try:
         if is_meeting_workbook(book.sheetnames):
-            raw, source, notices = read_meeting_workbook(book, path)
+            with reading():
+                raw, source, notices = read_meeting_workbook(book, path)
             yield _entry(
                 "",
                 raw,
@@ -237,15 +245,10 @@ def _read_workbook(path: Path, *, today: dt.date, default_language: str) -> Iter
 def _open_workbook(path: Path, *, read_only: bool):
     import openpyxl
 
+    from .xlsx import check_package, unreadable
+
+    check_package(path)
     try:
         return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(
-            [
-                Problem(
-                    "filen",
-                    "Filen kan ikke åpnes som en Excel-arbeidsbok (.xlsx).",
-                    "Lagre den på nytt fra Excel som «Excel-arbeidsbok (*.xlsx)».",
-                )
-            ]
-        ) from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl's many ways to fail on a damaged file
+        raise unreadable() from exc

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -69,6 +70,23 @@ REQUIRED = (
 _NEEDED = ("sak", "bruker", "dato", "fra", "til", "sted", "koordinator", "deltakere", "saksliste")
 
 
+# What a batch can hold. A sheet may carry styled empty rows and columns far beyond its
+# filled cells (one formatted cell at XFD2000 makes the whole range "used"): reading stops at a
+# run of blank rows, and never looks past the last known column.
+MAX_ROWS = 10_000  # invitations in one batch
+MAX_HEADER = 256  # cells read in the header row
+BLANK_RUN = 1_000  # blank rows in a row: the end of the sheet
+MAX_CELL = 32_767  # characters in one cell, as in Excel
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where reading stopped before the end of the sheet: refused in the rows' place."""
+
+    label: str
+    problem: Problem
+
+
 def is_batch_workbook(sheetnames: list[str]) -> bool:
     return any(normalise_key(n) == normalise_key(SHEET) for n in sheetnames)
 
@@ -96,14 +114,64 @@ _COLUMN_OF = {path: column for column, path in COLUMNS.items()}
 def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource]]:
     """(label, raw invitation, source) per filled row of the Innkallinger sheet."""
     sheet = next(ws for ws in book.worksheets if normalise_key(ws.title) == normalise_key(SHEET))
-    rows = sheet.iter_rows(values_only=True)
-    yield from _rows(rows, f"{sheet.title}!", f"arket «{sheet.title}»")
+    header = next(sheet.iter_rows(max_row=1, max_col=MAX_HEADER, values_only=True), ())
+    letters = _header(_trimmed(header), f"{sheet.title}!", f"arket «{sheet.title}»")
+    width = max((_column_index(v) for v in letters.values()), default=1)
+    rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    last = sheet.max_row if isinstance(sheet.max_row, int) else None  # Excel's <dimension>
+    yield from _rows(rows, f"{sheet.title}!", f"arket «{sheet.title}»", letters, last_row=last)
 
 
 def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource]]:
     text = decode_csv(path.read_bytes())
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    yield from _rows(rows, "", "filen")
+    csv.field_size_limit(MAX_CELL)
+    rows = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    header = next(rows, ())
+    if len(header) > MAX_HEADER:
+        raise InputError(
+            [
+                Problem(
+                    "filen, rad 1",
+                    f"Første rad har {len(header)} kolonner. En batch har høyst "
+                    f"{len(COLUMNS)} kjente kolonner.",
+                    "Sjekk at det er riktig fil, og at skilletegnet er semikolon eller komma.",
+                )
+            ]
+        )
+    letters = _header(header, "", "filen")
+    yield from _rows(rows, "", "filen", letters)
+
+
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """The csv module's rows, its errors (a cell longer than Excel allows, a stray quote
+    before the end) said with the row."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            long_cell = "field larger" in str(exc)
+            raise InputError(
+                [
+                    Problem(
+                        f"filen, rad {reader.line_num}",
+                        f"En celle har mer enn {MAX_CELL} tegn, mer enn Excel har plass til."
+                        if long_cell
+                        else "Raden kan ikke leses som CSV (et anførselstegn som ikke er lukket?).",
+                        "Sjekk raden i Excel og lagre filen på nytt som CSV.",
+                    )
+                ]
+            ) from None
+        yield row
+
+
+def _trimmed(header) -> tuple:
+    """The header row without the blank cells at its end."""
+    values = list(header or ())
+    while values and _blank(values[-1]):
+        values.pop()
+    return tuple(values)
 
 
 def _delimiter(text: str) -> str:
@@ -127,6 +195,9 @@ def is_batch_file(path: Path) -> bool | None:
     try:
         import openpyxl
 
+        from .xlsx import check_package
+
+        check_package(path)  # nothing is parsed before the file is known to be sane
         book = openpyxl.load_workbook(path, read_only=True)
     except Exception:  # noqa: BLE001 - a damaged workbook is reported when it is read
         return None
@@ -150,6 +221,9 @@ def count_rows(path: Path) -> int | None:
             return _filled(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
         import openpyxl
 
+        from .xlsx import check_package
+
+        check_package(path)
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             for ws in book.worksheets:
@@ -216,14 +290,42 @@ def _not_csv(what: str = "", fix: str = "") -> InputError:
     )
 
 
-def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]]:
-    header = next(rows, None)
-    letters = _header(header or (), prefix, where)
+def _rows(
+    rows, prefix: str, where: str, letters: dict[str, str], *, last_row: int | None = None
+) -> Iterator[tuple[str, dict, RowSource] | Cut]:
     width = max((_column_index(v) for v in letters.values()), default=0)
+    filled = blank_run = 0
+    number = 1
     for number, values in enumerate(rows, start=2):
         values = tuple(values[:width]) if values else ()
         if all(_blank(v) for v in values):
+            blank_run += 1
+            if blank_run >= BLANK_RUN and last_row is not None and last_row > number:
+                yield Cut(
+                    f"rad {number + 1}–{last_row}",
+                    Problem(
+                        f"{where}, rad {number - BLANK_RUN + 1}–{number}",
+                        f"{BLANK_RUN} tomme rader etter hverandre: ipdocs leste ikke resten av "
+                        f"arket (til rad {last_row}).",
+                        "Står det innkallinger lenger ned, flytt dem opp. Er resten tomt, kan du "
+                        "slette de tomme radene under tabellen i Excel.",
+                    ),
+                )
+                return
             continue  # blank rows are skipped
+        blank_run = 0
+        if filled >= MAX_ROWS:
+            yield Cut(
+                f"rad {number} og videre",
+                Problem(
+                    f"{where}, rad {number}",
+                    f"En batch kan ha høyst {MAX_ROWS} innkallinger; raden og de etter den er "
+                    "ikke lest.",
+                    "Del arket i flere filer.",
+                ),
+            )
+            return
+        filled += 1
         raw: dict = {"dokument": DocumentKind.invitation}
         for column, letter in letters.items():
             index = _column_index(letter) - 1
@@ -234,6 +336,17 @@ def _rows(rows, prefix: str, where: str) -> Iterator[tuple[str, dict, RowSource]
         source = RowSource(prefix, number, letters)
         _without_role(raw.get("deltakere"), source)
         yield f"rad {number}", raw, source
+    if not filled:
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    "Det står ingen innkallinger her: under kolonnenavnene i rad 1 er alle "
+                    "radene tomme.",
+                    "Skriv én innkalling per rad fra rad 2.",
+                )
+            ]
+        )
 
 
 def _without_role(cell: object, source: RowSource) -> None:

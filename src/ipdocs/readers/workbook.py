@@ -70,6 +70,11 @@ LIST_SHEETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 # The skeleton's own instructions sheet: read by people, not by ipdocs.
 INSTRUCTIONS_SHEET = "Slik fyller du ut"
 _HEADER_WORDS = {"felt", "feltnavn", "field"}
+# What one meeting can hold. Only filled cells count: a sheet may be formatted far beyond them
+# (one styled empty cell at XFD2000, or a whole column formatted to row 1,048,576), and openpyxl
+# would create every cell of that range when asked for its rows.
+MAX_ROWS = 1_000
+MAX_COLUMNS = 26
 _SHEET_NAMES = {"deltakere": "Deltakere", "foresatte": "Foresatte", "saksliste": "Saksliste"}
 _SHEET_NAMES |= {"maal": "Mål", "tiltak": "Tiltak", "tiltak_fra_forrige": "Tiltak fra forrige"}
 _WITH_ARTICLE: dict[str, str] = {
@@ -148,7 +153,8 @@ def read_meeting_workbook(book, path: Path) -> tuple[dict, WorkbookSource, list[
     problems: list[Problem] = []
     notices: list[Notice] = []
     fields: dict[str, tuple] = {}  # field → (name cell, value cell or None)
-    for row in main.iter_rows(min_col=1, max_col=2):
+    rows, _ = _used_range(main, problems)
+    for row in main.iter_rows(min_row=1, max_row=max(rows, 1), min_col=1, max_col=2):
         key_cell, value_cell = row[0], row[1] if len(row) > 1 else None
         if _blank(key_cell.value):
             continue
@@ -237,7 +243,32 @@ def _blank(value: object) -> bool:
 
 def _has_rows(ws) -> bool:
     """Anything filled below the header row."""
-    return any(not _blank(v) for row in ws.iter_rows(min_row=2, values_only=True) for v in row)
+    return any(row > 1 for row, _ in _filled_cells(ws))
+
+
+def _filled_cells(ws):
+    """(row, column) of every cell with a value. openpyxl keeps only the cells the file has
+    (`_cells`), so this never walks the empty range a far-away styled cell spans."""
+    return [key for key, cell in ws._cells.items() if not _blank(cell.value)]
+
+
+def _used_range(ws, problems: list[Problem]) -> tuple[int, int]:
+    """The last row and column with a value, bounded by what a meeting can hold; a value
+    beyond the bounds is a problem (it would otherwise be dropped without a word)."""
+    cells = _filled_cells(ws)
+    rows = max((r for r, _ in cells), default=0)
+    columns = max((c for _, c in cells), default=0)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        far = max(cells, key=lambda rc: (rc[0] > MAX_ROWS or rc[1] > MAX_COLUMNS, rc))
+        problems.append(
+            Problem(
+                f"cellen {ws.title}!{get_column_letter(far[1])}{far[0]}",
+                f"Det står noe langt utenfor tabellen (arket leses til rad {MAX_ROWS} og "
+                f"kolonne {get_column_letter(MAX_COLUMNS)}).",
+                "Flytt det inn i tabellen, eller slett det.",
+            )
+        )
+    return min(rows, MAX_ROWS), min(columns, MAX_COLUMNS)
 
 
 def _put(raw: dict, path: Path_, value: object) -> None:
@@ -250,7 +281,10 @@ def _put(raw: dict, path: Path_, value: object) -> None:
 def _read_list_sheet(ws, key: str, columns: tuple[str, ...], plain: bool, source: WorkbookSource):
     problems: list[Problem] = []
     source.sheets[key] = ws.title
-    rows = ws.iter_rows()
+    last_row, last_column = _used_range(ws, problems)
+    if not last_row:
+        return [], problems
+    rows = ws.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column)
     header = next(rows, None)
     if header is None:
         return [], problems
