@@ -11,15 +11,46 @@ from ipdocs.readers import values
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-12-03", "03.12.2026", "3.12.2026", dt.date(2026, 12, 3), dt.datetime(2026, 12, 3, 0, 0)],
+    [
+        "2026-12-03",
+        "03.12.2026",
+        "3.12.2026",
+        dt.date(2026, 12, 3),
+        dt.datetime(2026, 12, 3, 0, 0),
+        # as coordinators write them (issue 10): day first, month names, two-digit years
+        "3. desember 2026",
+        "3. des. 2026",
+        "3 des 2026",
+        "torsdag 3. desember 2026",
+        "03.12.26",
+        "3/12/2026",
+        "3/12/26",
+        "3-12-2026",
+    ],
 )
 def test_dates(text):
     assert values.parse_date(text) == dt.date(2026, 12, 3)
 
 
-@pytest.mark.parametrize("text", ["31.02.2026", "2026-13-01", "3/12/2026", "i morgen"])
-def test_bad_dates(text):
-    with pytest.raises(ValueError, match="dato"):
+def test_a_two_digit_year_reads_as_excel_reads_it():
+    assert values.parse_date("14.05.65") == dt.date(1965, 5, 14)
+    assert values.parse_date("14.05.19") == dt.date(2019, 5, 14)
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("31.02.2026", "ikke en dato som finnes"),
+        ("2026-13-01", "ikke en dato som finnes"),
+        ("12/25/2026", "dagen først"),
+        ("3. desember", "mangler året"),
+        ("3. desembær 2026", "kjenner igjen"),
+        ("3.12", "mangler året"),
+        ("i morgen", "kjenner igjen"),
+    ],
+)
+def test_bad_dates(text, said):
+    with pytest.raises(ValueError, match=said):
         values.parse_date(text)
 
 

@@ -8,12 +8,45 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?$", re.IGNORECASE)
+# Day first, as Norwegians write: 03.12.2026, 3.12.26, 3/12/2026, 3-12-2026; and ISO 2026-12-03.
+_NO_DATE = re.compile(r"^(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})$")
+# «15. desember 2026», «15. des. 2026», «15 des 2026», «mandag 15. desember 2026».
+_NAMED_DATE = re.compile(
+    r"^(?:[a-zæøå]+dag,?\s+)?(\d{1,2})\.?\s*([a-zæøå]+)\.?,?\s*(\d{4})$", re.IGNORECASE
+)
+# A day and a month without a year: which year is meant cannot be known.
+_NO_YEAR = re.compile(r"^(\d{1,2})(?:\s*[./-]\s*\d{1,2}|\.?\s*[a-zæøå]+\.?)[./]?$", re.IGNORECASE)
+_TIME = re.compile(
+    r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2})(?:[:.]\d{2})?)?(?:\s*(?:kl\.?|klokken))?$",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "jan"),
+            ("februar", "feb", "febr"),
+            ("mars", "mar"),
+            ("april", "apr"),
+            ("mai",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("desember", "des"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# A two-digit year as Excel reads one: 00-29 are 2000-2029, 30-99 are 1930-1999.
+_PIVOT = 30
 
-DATE_HELP = "Skriv datoen som 03.12.2026 eller 2026-12-03."
-TIME_HELP = "Skriv klokkeslettet som 09:00, 09.00 eller kl. 09.00."
+DATE_HELP = "Skriv datoen som 03.12.2026, 3. desember 2026, 3/12/2026 eller 2026-12-03."
+TIME_HELP = "Skriv klokkeslettet som 09:00, 09.00, kl. 9 eller kl. 09.00."
 
 _TRUE = {"true", "ja", "yes", "j", "x", "1", "sann", "on"}
 _FALSE = {"false", "nei", "no", "n", "0", "", "usann", "off"}
@@ -50,15 +83,42 @@ def parse_date(value: object) -> dt.date:
         raise ValueError(f"«{value:%H:%M}» er et klokkeslett, ikke en dato.")
     _one_value(value, "én dato")
     text = str(value).strip()
-    for pattern, order in ((_NO_DATE, (3, 2, 1)), (_ISO_DATE, (1, 2, 3))):
-        m = pattern.match(text)
-        if m:
-            y, mo, d = (int(m.group(i)) for i in order)
-            try:
-                return dt.date(y, mo, d)
-            except ValueError:
-                raise ValueError(f"«{text}» er ikke en dato som finnes.") from None
-    raise ValueError(f"«{text}» er ikke en dato jeg kjenner igjen.")
+    found = _date_parts(text)
+    if found is None:
+        if _NO_YEAR.match(text):
+            raise ValueError(f"«{text}» mangler året.")
+        raise ValueError(f"«{text}» er ikke en dato jeg kjenner igjen.")
+    y, mo, d = found
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        if 12 < mo <= 31 and d <= 12 and not _ISO_DATE.match(text):
+            raise ValueError(
+                f"«{text}» er ikke en dato som finnes. Datoen skrives med dagen først: "
+                f"mente du {mo:02d}.{d:02d}.{y}?"
+            ) from None
+        raise ValueError(f"«{text}» er ikke en dato som finnes.") from None
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date as written, or None for a form that is not a date."""
+    m = _ISO_DATE.match(text)
+    if m:
+        return int(m.group(1)), int(m.group(3)), int(m.group(4))
+    m = _NO_DATE.match(text)
+    if m:
+        return _year(m.group(4)), int(m.group(3)), int(m.group(1))
+    m = _NAMED_DATE.match(text)
+    if m and m.group(2).casefold() in _MONTHS:
+        return int(m.group(3)), _MONTHS[m.group(2).casefold()], int(m.group(1))
+    return None
+
+
+def _year(digits: str) -> int:
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000 if year < _PIVOT else 1900
+    return year
 
 
 def parse_time(value: object) -> dt.time:
