@@ -191,6 +191,9 @@ def is_json(path: Path, text: str | None = None) -> bool:
     return False
 
 
+_MAX_DIGITS = 40  # a phone or account number is the longest number notes hold
+
+
 class _NotANumber(ValueError):
     """JSON's NaN and Infinity: Python reads them, JSON itself does not have them."""
 
@@ -212,8 +215,25 @@ def _load_json(text: str) -> object:
     def constant(name: str) -> object:
         raise _NotANumber(name)
 
+    def integer(digits: str) -> int:
+        if len(digits) > _MAX_DIGITS:  # Python refuses to print an int over 4,300 digits
+            raise _NotANumber(digits[:12] + "…")
+        return int(digits)
+
+    def decimal(digits: str) -> float:
+        value = float(digits)
+        if len(digits) > _MAX_DIGITS or value in (float("inf"), float("-inf")):
+            raise _NotANumber(digits[:12] + ("…" if len(digits) > 12 else ""))
+        return value
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=pairs,
+            parse_constant=constant,
+            parse_int=integer,
+            parse_float=decimal,
+        )
     except _NotANumber as exc:
         raise InputError(
             [
