@@ -345,3 +345,19 @@ def test_a_batch_sheet_styled_to_the_last_row_stops_and_says_so(tmp_path):
         in result.stdout
     )
     assert result.returncode == 1
+
+
+def test_a_line_break_in_the_coordinators_email_is_refused_at_check(tmp_path):
+    (tmp_path / "innkalling.yaml").write_text(
+        _invitation(
+            **{
+                "epost: ola.hansen@selbu.kommune.no": 'epost: "ola.hansen@selbu.kommune.no\\nBCC: x@y.no"'
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("check", "innkalling.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "feltet «koordinator.epost»: E-postadressen har linjeskift" in _refusal(
+        result.stdout, "innkalling.yaml"
+    )

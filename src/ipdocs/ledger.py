@@ -463,7 +463,7 @@ class Ledger:
                 if made.person:
                     self._db.execute(
                         "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
-                        (str(Path(made.path).resolve()), made.case, made.person),
+                        (str(Path(made.path).resolve()), made.case, redact(made.person)),
                     )
                 ref = getattr(made, "ref", "")
                 if ref:

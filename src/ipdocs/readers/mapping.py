@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -189,8 +190,21 @@ def _coordinator(obj: Obj, *, phone_required: bool) -> Coordinator:
         name=obj.text("navn"),
         phone=obj.text("telefon", required=phone_required),
         service=obj.text("tjeneste", required=False),
-        email=obj.text("epost", required=False),
+        email=_email(obj),
     )
+
+
+def _email(obj: Obj) -> str:
+    """One address on one line: it goes into the letter and the calendar file's organiser."""
+    email = obj.text("epost", required=False)
+    if re.search(r"\s", email):
+        obj.ctx.fail(
+            obj.path + ("epost",),
+            "E-postadressen har linjeskift eller mellomrom i seg.",
+            "Skriv én adresse på én linje, for eksempel ola.hansen@selbu.kommune.no.",
+        )
+        return ""
+    return email
 
 
 def _interpreter(obj: Obj) -> str | None:
