@@ -38,6 +38,7 @@ def test_systemd_accepts_the_unit(tmp_path):
     text = UNIT.read_text()
     for setting in (
         "KillSignal=SIGTERM",
+        "MemoryMax=1536M",  # one file that eats memory must not take the machine with it
         "Restart=on-failure",
         "UMask=0007",
         "ProtectSystem=strict",
