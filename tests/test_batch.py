@@ -274,7 +274,7 @@ def test_a_date_cell_in_a_time_column_is_refused_not_read_as_midnight(tmp_path):
     entries = read_rows(tmp_path, row(fra=dt.datetime(2026, 12, 3)))
     assert problem_text(entries["rad 2"]) == (
         "cellen Innkallinger!D2 (kolonnen «fra»): «03.12.2026» er en dato, ikke et klokkeslett. "
-        "Skriv klokkeslettet som 09:00, 09.00 eller kl. 09.00."
+        "Skriv klokkeslettet som 09:00, 09.00, kl. 9 eller kl. 09.00."
     )
 
 

@@ -256,7 +256,7 @@ def test_every_problem_in_a_workbook_names_its_sheet_and_cell(tmp_path):
     lines = [str(p) for p in entry.problems]
     assert lines == [
         "cellen Møte!B6: «03.12.2026» er en dato, ikke et klokkeslett. Skriv klokkeslettet som "
-        "09:00, 09.00 eller kl. 09.00.",
+        "09:00, 09.00, kl. 9 eller kl. 09.00.",
         "cellen Møte!B8: Feltet mangler eller er tomt. Skriv hvor møtet er.",
         "cellen Møte!B9: Det står at det skal være tolk, men ikke hvilket språk. Skriv språket i "
         "cellen, for eksempel arabisk. La cellen stå tom når det ikke skal være tolk.",

@@ -135,7 +135,7 @@ def clean(raw: object, source: Source) -> tuple[object, list[Problem], list[Noti
     """Every text of `raw` made safe to print before anything is validated or rendered:
     control characters removed (a warning names the field), broken characters refused (a
     problem names the field). Keys are checked too."""
-    from .mapping import normalise_key
+    from .fields import normalise_key
 
     problems: list[Problem] = []
     notices: list[Notice] = []
