@@ -114,3 +114,57 @@ def test_checking_writes_nothing(tmp_path, settings):
     [result] = seen
     assert result.made[0].path is None and done.exit_code is ExitCode.ok
     assert not settings.outbox.exists()
+
+
+def _three_files(tmp_path, kind: str = "innkalling") -> list:
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        shutil.copy(DATA / f"formats_{kind}.yaml", tmp_path / name)
+    return [tmp_path / n for n in ("a.yaml", "b.yaml", "c.yaml")]
+
+
+def test_a_fault_in_one_file_is_said_for_that_file_and_the_others_are_made(
+    tmp_path, settings, monkeypatch
+):
+    paths = _three_files(tmp_path)
+    real = pipeline.readers.entries
+
+    def faulty(path, **kwargs):  # a reader with a bug that shows on one file only
+        if path.name == "b.yaml":
+            raise RuntimeError("a bug")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pipeline.readers, "entries", faulty)
+    seen: list[str] = []
+    stopped: list[Stopped] = []
+    done = pipeline.process_files(
+        paths,
+        settings,
+        write=False,
+        on_result=lambda result: seen.append(result.source.name),
+        on_stopped=stopped.append,
+    )
+    assert seen == ["a.yaml", "c.yaml"]
+    [entry] = stopped
+    assert entry.source.name == "b.yaml"
+    assert str(entry.error).startswith("b.yaml: noe gikk galt inne i ipdocs (RuntimeError).")
+    assert done.made == 2 and done.exit_code is ExitCode.failed
+
+
+def test_a_memory_error_in_one_file_stops_that_file_only(tmp_path, settings, monkeypatch):
+    paths = _three_files(tmp_path, "referat")[:2]
+    real = pipeline.readers.entries
+
+    def greedy(path, **kwargs):
+        if path.name == "a.yaml":
+            raise MemoryError
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pipeline.readers, "entries", greedy)
+    stopped: list[Stopped] = []
+    done = pipeline.process_files(
+        paths, settings, write=True, on_result=lambda result: None, on_stopped=stopped.append
+    )
+    assert [e.source.name for e in stopped] == ["a.yaml"]
+    assert "ikke nok minne" in str(stopped[0].error)
+    assert done.made == 1
+    assert (settings.outbox / "IP-2026-0042" / "2026-12-03_referat.docx").is_file()

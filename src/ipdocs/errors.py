@@ -128,6 +128,22 @@ class ArchiveError(IpdocsError):
     pass
 
 
+class ProgramFault(IpdocsError):
+    """A fault in ipdocs itself (or too little memory) on one input: said for that file, and
+    the files after it are still read (pipeline.process_files, the watcher's handle)."""
+
+    @classmethod
+    def on(cls, source: str, error: BaseException) -> ProgramFault:
+        if isinstance(error, MemoryError):
+            what = "ipdocs fikk ikke nok minne til å lese den (er den altfor stor?)"
+        else:
+            what = f"noe gikk galt inne i ipdocs ({type(error).__name__})"
+        return cls(
+            f"{source}: {what}. Dette er en feil i programmet, ikke nødvendigvis i filen din. "
+            "Meld fra til den som drifter ipdocs. De andre filene ble lest som vanlig."
+        )
+
+
 class ConfigError(IpdocsError):
     exit_code = ExitCode.usage
 

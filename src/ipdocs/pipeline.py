@@ -28,11 +28,14 @@ from . import facts, readers, reference, render, rules
 from .errors import (
     ConversionError,
     ExitCode,
+    Fault,
     InputError,
     Notice,
     OutputError,
     Problem,
+    ProgramFault,
     TemplateError,
+    classify,
     outcome,
     redact,
 )
@@ -199,9 +202,7 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in readers.SUFFIXES
-            )
+            found += sorted(p for p in path.iterdir() if p.is_file() and readers.is_input(p))
         else:
             found.append(path)
     return found
@@ -249,8 +250,9 @@ def process_files(
 
     Rendering records every input and document in the ledger (the archive bundle reads it);
     checking only reads it (closed cases, the consent a signed scan copies) and writes
-    nothing. A broken template, LibreOffice failing or the disk stop only the file at hand
-    (`on_stopped`; nothing of it is made): the other files go on, and the run ends `failed`.
+    nothing. A broken template, LibreOffice failing, the disk, or a fault in ipdocs itself on
+    one file stop only the file at hand (`on_stopped`; nothing of it is made): the other files
+    go on, and the run ends `failed`. One bad file never stops the others.
 
     A file whose exact bytes were made into documents before, under the same name, and whose
     documents are all still there, is not made again (`on_unchanged`), unless `again`
@@ -285,6 +287,13 @@ def process_files(
                 result = process_file(path, settings, write=write, ledger=ledger, run=run)
             except _STOPS_ONE_FILE as exc:
                 stop(Stopped(path, exc))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one file's fault, never the whole folder's
+                # A fault in ipdocs itself, or too little memory, on this file: said for it, and
+                # the files after it are still read. Anything else (the ledger) ends the run.
+                if classify(exc).fault is not Fault.program and not isinstance(exc, MemoryError):
+                    raise
+                stop(Stopped(path, ProgramFault.on(path.name, exc)))
                 continue
             if run is None or not settings.pdf:
                 on_result(result)

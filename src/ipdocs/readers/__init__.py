@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError, Notice, Problem
 
-__all__ = ["Entry", "InputError", "entries", "read", "SUFFIXES"]
+__all__ = ["Entry", "InputError", "entries", "is_input", "read", "SUFFIXES"]
 from ..model import Document
 from .fields import Source
 from .mapping import build_document
@@ -25,6 +25,35 @@ WORKBOOK_SUFFIXES = (".xlsx",)
 CSV_SUFFIXES = (".csv",)
 SIGNED_SUFFIXES = (".pdf",)  # signed scans: the pipeline files them (signed.py), never read here
 SUFFIXES = NOTE_SUFFIXES + WORKBOOK_SUFFIXES + CSV_SUFFIXES + SIGNED_SUFFIXES
+
+
+_NOTES_TXT = (".yaml.txt", ".yml.txt", ".json.txt")
+_NOTES_START = re.compile(r"""^\s*[{"']*\s*dokument["']?\s*:""", re.IGNORECASE | re.MULTILINE)
+
+
+def is_input(path: Path) -> bool:
+    """Whether a file found in a folder is an input: its suffix is one ipdocs reads, and a
+    `.txt` one is notes (`innkalling.yaml.txt`, or a text with a `dokument:` line near its
+    start), not a note to people (`les-meg.txt`) or an ipdocs report (`x.feil.txt`)."""
+    name = path.name.lower()
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    if not name.endswith(".txt"):
+        return True
+    if name.endswith(_NOTES_TXT):
+        return True
+    try:
+        with path.open("rb") as file:
+            start = file.read(4096)
+    except OSError:
+        return True  # reading it says what is wrong
+    from .notes import decode
+
+    try:
+        text = decode(start)
+    except InputError:
+        return False
+    return bool(_NOTES_START.search(text))
 
 
 @dataclass(frozen=True)

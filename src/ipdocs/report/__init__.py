@@ -16,6 +16,7 @@ from ..errors import (
     IpdocsError,
     OutputError,
     Problem,
+    ProgramFault,
     TemplateError,
     classify,
     redact,
@@ -168,6 +169,7 @@ _STOPPED_BECAUSE: tuple[tuple[str, type[IpdocsError]], ...] = (
     ("fordi LibreOffice ikke klarte å lage PDF", ConversionError),
     ("fordi disken er full", DiskFull),
     ("fordi dokumentene ikke kunne lagres", OutputError),
+    ("på grunn av en feil i programmet", ProgramFault),
     ("på grunn av en annen feil", IpdocsError),
 )
 
