@@ -185,3 +185,23 @@ def test_a_sami_case_key_in_a_name_saved_on_a_mac_is_read():
     # A Mac writes á as a + combining acute: the same key, once its marks are folded.
     decomposed = "IP-Ka\u0301ra\u0301s\u030cjohka_samtykke.pdf"
     assert identify(Path(decomposed)).case == "IP-Kárášjohka"
+
+
+def test_a_scan_with_javascript_or_attached_files_is_refused(tmp_path):
+    (tmp_path / "samtykke.yaml").write_bytes(yaml_input("samtykke", "IP-2026-0042"))
+    assert run_cli("render", "samtykke.yaml", cwd=tmp_path).returncode == 0
+    script = make_pdf(tmp_path / "IP-2026-0042_samtykke_signert.pdf")
+    with pikepdf.open(script, allow_overwriting_input=True) as pdf:
+        pdf.Root.OpenAction = pikepdf.Dictionary(
+            S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")
+        )
+        pdf.save(script)
+    attached = make_pdf(tmp_path / "IP-2026-0042_samtykke_skann2.pdf")
+    with pikepdf.open(attached, allow_overwriting_input=True) as pdf:
+        pdf.attachments["vedlegg.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ...")
+        pdf.save(attached)
+    result = run_cli("render", script.name, attached.name, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "PDF-filen inneholder JavaScript. En skannet signatur har ikke det" in result.stdout
+    assert "PDF-filen inneholder vedlagte filer." in result.stdout
+    assert not (tmp_path / "outbox" / "IP-2026-0042" / "signert").exists()

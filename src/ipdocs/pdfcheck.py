@@ -51,6 +51,48 @@ def open_checked(path: Path, *, where: str = "filen", then: str = "") -> pikepdf
     return pdf
 
 
+def active_content(pdf: pikepdf.Pdf) -> list[str]:
+    """What a PDF carries beyond pages, in Norwegian: JavaScript (or an action that starts a
+    program) and attached files. A scan has neither; a file that has them is not a scan, and
+    what it would run or carry is not filed to a case."""
+    found: set[str] = set()
+    names = pdf.Root.get(Name.Names)
+    if isinstance(names, Dictionary):
+        if Name.JavaScript in names:
+            found.add("JavaScript")
+        if Name.EmbeddedFiles in names:
+            found.add("vedlagte filer")
+    for obj in pdf.objects:
+        for part in _direct_parts(obj):
+            action = part.get(Name.S)
+            if action in (Name.JavaScript, Name.Launch) or Name.JS in part:
+                found.add("JavaScript")
+            kind = part.get(Name.Type)
+            if kind == Name.EmbeddedFile or (kind == Name.Filespec and Name.EF in part):
+                found.add("vedlagte filer")
+            if part.get(Name.Subtype) == Name.FileAttachment:
+                found.add("vedlagte filer")
+    return sorted(found)
+
+
+def _direct_parts(obj, depth: int = 0):
+    """A dictionary (or stream) and the dictionaries written inside it, not behind references
+    (`/OpenAction << /S /JavaScript … >>` written in place): those are objects of their own,
+    visited on their own."""
+    if isinstance(obj, Dictionary | pikepdf.Stream):
+        yield obj
+        items = obj.items()
+    elif isinstance(obj, Array):
+        items = ((None, item) for item in obj)
+    else:
+        return
+    if depth > 20:
+        return
+    for _, value in items:
+        if isinstance(value, Dictionary | Array) and not value.is_indirect:
+            yield from _direct_parts(value, depth + 1)
+
+
 def _problem(pdf: pikepdf.Pdf, where: str, then: str) -> Problem | None:
     if pdf.is_encrypted:
         return _locked(where, then)

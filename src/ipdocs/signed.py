@@ -258,9 +258,22 @@ def identify(path: Path) -> Identity:
 
 
 def check_pdf(path: Path) -> None:
-    """Refuse a PDF that cannot be archived as it is: unreadable, damaged, locked or empty."""
-    with pdfcheck.open_checked(path):
-        pass
+    """Refuse a PDF that cannot be archived as it is: unreadable, damaged, locked or empty,
+    or carrying JavaScript or attached files (a scan has neither)."""
+    with pdfcheck.open_checked(path) as pdf:
+        carried = pdfcheck.active_content(pdf)
+    if carried:
+        raise InputError(
+            [
+                Problem(
+                    "filen",
+                    f"PDF-filen inneholder {' og '.join(carried)}. En skannet signatur har ikke "
+                    "det, og slikt arkiveres ikke i saken.",
+                    "Skann det signerte dokumentet på nytt, eller skriv det ut til en ny PDF "
+                    "(Skriv ut → Microsoft Print to PDF) og legg den i innboksen.",
+                )
+            ]
+        )
 
 
 def _parse_name(stem: str) -> tuple[str, DocumentKind] | None:
