@@ -7,17 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from conftest import docx_text
+from conftest import DATA, docx_text
 from watchkit import wait_until, yaml_input
 
 from ipdocs.ledger import Ledger, default_path
 from ipdocs.settings import Settings
-from ipdocs.watch import Watcher
+from ipdocs.watch import Watcher, handle
+from ipdocs.watch.claim import HashLocks, Owner
+from ipdocs.watch.folders import Folders
+from ipdocs.watch.stability import SettleTracker
 
 
 class FlakyConverter:
@@ -122,3 +126,43 @@ def _dated(document: Path) -> str:
     """The date beside the address at the top of the letter (the day it is sent)."""
     found = re.search(r"Dato: (\d{1,2}\. \w+ \d{4})", docx_text(document))
     return found.group(1) if found else ""
+
+
+def test_a_memory_error_on_one_file_sends_it_to_feil_and_the_next_is_made(
+    tmp_path, settings, monkeypatch
+):
+    folders = Folders(settings.inbox)
+    settings.inbox.mkdir()
+    folders.ensure()
+    owner = Owner(folders)
+    real = handle.process_file
+
+    def greedy(path, *args, **kwargs):  # the reader runs out of memory on one file only
+        if path.name == "stor.yaml":
+            raise MemoryError
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(handle, "process_file", greedy)
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        handler = handle.Handler(
+            settings,
+            ledger=ledger,
+            folders=folders,
+            owner=owner,
+            locks=HashLocks(folders, owner),
+            tracker=SettleTracker(0.1),
+            stop=threading.Event(),
+            say_once=lambda key, level, message: None,
+        )
+        for name, source in (
+            ("stor.yaml", "formats_innkalling"),
+            ("neste.yaml", "formats_referat"),
+        ):
+            shutil.copy(DATA / f"{source}.yaml", settings.inbox / name)
+            claim = owner.claim(settings.inbox / name, PurePath(name))
+            handler.handle(claim)
+    report = (folders.failed / "stor.yaml.feil.txt").read_text(encoding="utf-8")
+    assert "ipdocs fikk ikke nok minne til å lese filen" in report
+    assert (folders.failed / "stor.yaml").is_file() and not (settings.inbox / "stor.yaml").exists()
+    assert (folders.done / "neste.yaml").is_file()
+    assert (settings.outbox / "IP-2026-0042" / "2026-12-03_referat.docx").is_file()

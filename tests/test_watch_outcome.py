@@ -86,3 +86,31 @@ def test_a_fodselsnummer_in_the_file_name_stays_out_of_the_report_and_its_name(t
     text = report.read_text(encoding="utf-8")
     assert "10089" not in text and "fødselsnummer" in text  # and it says to rename the file
     assert (folders.failed / "kari 158765-10089.yaml").read_bytes() == b"original"  # kept as is
+
+
+def test_a_name_as_long_as_the_filesystem_takes_gets_a_shortened_report(tmp_path):
+    name = "møtereferat-" * 19 + "x.yaml"  # 253 bytes: «.feil.txt» would not fit after it
+    folders, claim = _claim(tmp_path, name)
+    problem = Problem("feltet «sak»", "Feltet mangler eller er tomt.")
+    target = file_result(claim, Result(claim.path, (), (Refused("", (problem,)),)), folders)
+    assert target == folders.failed / name and target.read_bytes() == b"original"
+    [report] = [p for p in folders.failed.iterdir() if p.name.endswith(".feil.txt")]
+    assert len(report.name.encode()) <= 255 and report.name.startswith("møtereferat-møte")
+    assert "feltet «sak»: Feltet mangler eller er tomt." in report.read_text(encoding="utf-8")
+    assert not claim.path.exists()
+
+    # the same long name again: `navn (2).yaml`, shortened too
+    (tmp_path / "to").mkdir()
+    folders2, claim2 = _claim(tmp_path / "to", name)
+    (folders2.failed / name).write_bytes(b"first")
+    target2 = file_result(claim2, Result(claim2.path, (), (Refused("", (problem,)),)), folders2)
+    assert target2.name.endswith(" (2).yaml") and len(target2.name.encode()) <= 255
+    assert (folders2.failed / name).read_bytes() == b"first"
+
+
+def test_a_name_holding_a_fødselsnummer_gets_a_report_named_without_it(tmp_path):
+    folders, claim = _claim(tmp_path, "Kari 15 87 65 10089.yaml")
+    problem = Problem("feltet «sak»", "Feltet mangler eller er tomt.")
+    file_result(claim, Result(claim.path, (), (Refused("", (problem,)),)), folders)
+    reports = [p.name for p in folders.failed.iterdir() if p.name.endswith(".feil.txt")]
+    assert reports == ["Kari ***********.yaml.feil.txt"]

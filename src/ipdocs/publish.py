@@ -78,6 +78,26 @@ def _read_umask() -> int:
 FILE_MODE = 0o666 & ~_read_umask()
 
 
+# The longest file name the usual filesystems take (ext4, NTFS and SMB shares: 255), counted in
+# UTF-8 bytes, the stricter count (æ, ø and å take two).
+NAME_MAX = 255
+
+
+def fit_name(name: str, *, reserve: int = 0, keep: str = "") -> str:
+    """`name`, shortened so that it and `reserve` more bytes fit in NAME_MAX: characters are
+    cut from the end of its stem, and its last suffix (or `keep`) stays. A name already short
+    enough is returned as it is."""
+    limit = NAME_MAX - reserve
+    if len(name.encode("utf-8", "surrogatepass")) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    tail = keep or (f".{suffix}" if dot and stem and len(suffix) <= 16 else "")
+    head = name[: len(name) - len(tail)] if tail and name.endswith(tail) else name
+    room = max(limit - len(tail.encode("utf-8")) - len("…".encode()), 1)
+    cut = head.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return f"{cut}…{tail}"
+
+
 def publish(data: bytes, target: Path, *, exclusive: bool = False, sync: bool = True) -> Path:
     """Write to a temporary name in the same folder, flush to disk, then rename into place.
 
@@ -100,7 +120,9 @@ def writing(target: Path, *, exclusive: bool = False, sync: bool = True) -> Iter
     archive bundle) is written straight to disk this way instead of being held in memory."""
     new_folder = not target.parent.is_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # `.<navn>.<8 random>.tmp`: the name shortened so that the temporary one fits too.
+    prefix = f".{fit_name(target.name, reserve=14)}."
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             # mkstemp's 0600 would follow the file into place. A share without Unix modes

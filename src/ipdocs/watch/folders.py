@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from ..publish import fit_name
 from .filters import is_ignored
 
 DONE = "ferdig"
@@ -124,7 +125,9 @@ def place(src: Path, folder: Path, rel: PurePath, *, keep_source: bool = False) 
     src_stat = src.lstat()
     stem, suffix = _split(rel.name)
     for n in range(1, 10_000):
-        target = target_dir / (rel.name if n == 1 else f"{stem} ({n}){suffix}")
+        # `navn (2).yaml` for a second file of one name, shortened when the name is long
+        name = rel.name if n == 1 else fit_name(f"{stem} ({n}){suffix}", keep=f" ({n}){suffix}")
+        target = target_dir / name
         try:
             os.link(src, target, follow_symlinks=False)
         except FileExistsError:

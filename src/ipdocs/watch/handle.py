@@ -104,7 +104,10 @@ class Handler:
                 self.locks.release(sha)
             self._retry.pop(str(claim.rel), None)
         except Exception as exc:  # noqa: BLE001 - classify says whose fault it is
-            if classify(exc).fault is Fault.program:  # a fault in ipdocs itself, on this file
+            # A fault in ipdocs itself on this file, or a file too big for the memory ipdocs
+            # has (systemd's MemoryMax): it would fail the same way every time, and trying it
+            # again and again would starve every later file.
+            if classify(exc).fault is Fault.program or isinstance(exc, MemoryError):
                 self._program_fault(claim, exc, short)
             else:  # templates, LibreOffice, the disk, the ledger: try again later
                 self._give_back(claim, exc, short)
@@ -225,12 +228,23 @@ class Handler:
         goes to feil/ with a report that says so, instead of being tried forever."""
         if os.environ.get("IPDOCS_DEBUG"):
             log.debug("%s", redact(traceback.format_exc()))
-        result = outcome.program_fault(claim, type(exc).__name__)
+        if isinstance(exc, MemoryError):
+            result = outcome.out_of_memory(claim)
+        else:
+            result = outcome.program_fault(claim, type(exc).__name__)
         try:
             self.ledger.record(result)
             outcome.file_result(claim, result, self.folders)
         except (OSError, sqlite3.Error) as again:
             self._give_back(claim, again, short)
+            return
+        if isinstance(exc, MemoryError):
+            log.error(
+                "Ikke nok minne til fil %s. Filen er lagt i %s/ med en rapport; de andre filene "
+                "blir laget som vanlig.",
+                short,
+                FAILED,
+            )
             return
         log.error(
             "Feil i ipdocs (%s) med filen %s. Filen er lagt i %s/ med en rapport. Meld fra til den "

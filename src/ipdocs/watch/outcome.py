@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import stacks
 from ..errors import Problem, redact
 from ..ledger import InputRow
-from ..publish import publish
+from ..publish import fit_name, publish
 from ..report import refusal_report, shown, warning_lines, when
 from ..results import Refused, Result
 from .claim import Claim
@@ -115,7 +115,8 @@ def _file_routed(claim: Claim, result: Result, folders: Folders) -> Path:
             f"ligger her som {target.name}.\n\n{left.problem.what} {left.problem.fix}\n\n"
             f"Hele bunken ligger i {DONE}/, med en merknad om hvor de andre sidene ble lagt.\n"
         )
-        publish(redact(text).encode("utf-8"), target.with_name(target.name + REPORT_SUFFIX))
+        report = fit_name(target.name, reserve=len(REPORT_SUFFIX)) + REPORT_SUFFIX
+        publish(redact(text).encode("utf-8"), target.with_name(report))
     note = stacks.report(result, name=claim.rel.name, failed_folder=FAILED, names=names)
     return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
 
@@ -124,7 +125,8 @@ def _publish_new(data: bytes, folder: Path, stem: str, suffix: str) -> Path:
     """Write `data` under a name no file in `folder` holds yet (`navn (2).pdf`, …)."""
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(1, 10_000):
-        target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+        tail = suffix if n == 1 else f" ({n}){suffix}"
+        target = folder / fit_name(f"{stem}{tail}", keep=tail)  # a long name still fits
         try:
             return publish(data, target, exclusive=True)
         except FileExistsError:
@@ -132,12 +134,24 @@ def _publish_new(data: bytes, folder: Path, stem: str, suffix: str) -> Path:
     raise FileExistsError(f"for mange filer med samme navn i {folder}")
 
 
+def out_of_memory(claim: Claim) -> Result:
+    problem = Problem(
+        "filen",
+        "ipdocs fikk ikke nok minne til å lese filen. Den er trolig altfor stor, eller laget "
+        "på en uvanlig måte (for eksempel et regneark formatert helt ned til siste rad).",
+        "Sjekk at det er riktig fil. Lagre den på nytt, eller del den opp, og legg den i "
+        "innboksen igjen. De andre filene i innboksen blir laget som vanlig.",
+    )
+    return Result(claim.path, (), (Refused("", (problem,)),))
+
+
 def _file_with_note(claim: Claim, folder: Path, note: str | None, suffix: str) -> Path:
     target = place(claim.path, folder, claim.rel, keep_source=True)
     if note is not None:
         # Not flushed to disk: the original beside it is what must survive a power cut.
         # The report's own name never repeats a fødselsnummer the file's name may hold.
-        report = target.with_name(redact(target.name) + suffix)
+        # Shortened to what the filesystem takes: a 244-character name plus «.feil.txt» is not.
+        report = target.with_name(fit_name(redact(target.name), reserve=len(suffix)) + suffix)
         publish(redact(note).encode("utf-8"), report, sync=False)
     claim.path.unlink(missing_ok=True)
     return target
