@@ -6,6 +6,7 @@ Norwegian, with the other files of the folder still read."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -107,6 +108,15 @@ def test_notes_as_windows_saves_them_are_made(tmp_path, name, encoding):
     assert (
         "Kari Nordmann" in text and "Rådhuset, møterom 2" in text and "Søknad om avlastning" in text
     )
+
+
+def test_json_saved_as_utf16_is_made(tmp_path):
+    import yaml
+
+    notes = json.dumps(yaml.safe_load(INVITATION), default=str, ensure_ascii=False)
+    (tmp_path / "innkalling.json").write_bytes(notes.encode("utf-16"))
+    result = run_cli("check", "innkalling.json", cwd=tmp_path)
+    assert "I orden: innkalling.json: innkalling for IP-2026-0042" in result.stdout, result.stdout
 
 
 def test_json_in_a_txt_file_is_read_as_json(tmp_path):

@@ -59,3 +59,14 @@ def test_loops_inside_loops_stop_at_the_time_limit(tmp_path):
     checked = run_cli("templates", "check", str(folder), cwd=tmp_path, timeout=60)
     assert checked.returncode == 1
     assert "bruker mer enn 5 sekunder" in checked.stdout
+
+
+def test_a_template_that_unpacks_to_too_much_is_refused(tmp_path):
+    import zipfile
+
+    folder = _folder_with(tmp_path, "referat_nb.docx", "Hei")
+    with zipfile.ZipFile(folder / "referat_nb.docx", "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/nuller.bin", b"\0" * (80 * 2**20))
+    checked = run_cli("templates", "check", str(folder), cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "referat_nb.docx pakkes ut til mer enn 64 MB" in checked.stdout

@@ -47,6 +47,8 @@ from .prepared import (
 from .sandbox import LimitedEnvironment, TemplateLimit
 from .settings import Settings
 
+MAX_TEMPLATE_BYTES = 64 * 2**20  # unpacked; the bundled templates are under 1 MB
+
 
 def jinja_env() -> LimitedEnvironment:
     """Sandboxed, strict, autoescaped, and limited (sandbox.py)."""
@@ -94,12 +96,19 @@ class DocumentTemplate:
             self.data = path.read_bytes()
             with zipfile.ZipFile(io.BytesIO(self.data)) as z:
                 z.getinfo("word/document.xml")
+                unpacked = sum(info.file_size for info in z.infolist())
         except FileNotFoundError:
             raise TemplateError(f"Malen {path} finnes ikke.") from None
         except (zipfile.BadZipFile, KeyError, OSError):
             raise TemplateError(
                 f"Malen {path.name} er ikke et Word-dokument (.docx). Lagre den på nytt fra Word."
             ) from None
+        if unpacked > MAX_TEMPLATE_BYTES:  # a zip bomb, or not a letter template
+            raise TemplateError(
+                f"Malen {path.name} pakkes ut til mer enn {MAX_TEMPLATE_BYTES // 2**20} MB. En "
+                "Word-mal for et brev er noen hundre kB; lagre den på nytt fra Word uten store "
+                "bilder."
+            )
         self._compiled: PreparedTemplate | None | object = _UNPREPARED
         self._plain_pictures: frozenset[str] | None = None
 
