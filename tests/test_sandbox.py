@@ -3,22 +3,9 @@ Norwegian, by `templates check` and by `render`, and nothing of the document is 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from conftest import DATA, run_cli
-from docx import Document as WordDocument
-
-from ipdocs.settings import bundled_templates
-
-
-def _folder_with(tmp_path, name: str, text: str):
-    folder = tmp_path / "maler"
-    shutil.copytree(bundled_templates(), folder)
-    word = WordDocument(str(folder / name))
-    word.add_paragraph(text)
-    word.save(str(folder / name))
-    return folder
+from test_template_check import _folder_with  # the bundled templates with one tag added
 
 
 @pytest.mark.parametrize(
