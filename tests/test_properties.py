@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DATA, TODAY
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ipdocs.pipeline import Result, process_file
@@ -152,6 +152,8 @@ def _replace(doc: object, path: list[str], value: object) -> object:
     return out
 
 
+@example(kind="innkalling", path=["mote", "dato"], value="15 87 65 10089", as_json=False)
+@example(kind="samtykke", path=["sprak"], value="15876510089", as_json=True)
 @given(
     kind=st.sampled_from(sorted(EXAMPLES)),
     path=st.lists(_KEYS, min_size=1, max_size=3),
