@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from stdnum.no import fodselsnummer as _stdnum
@@ -92,9 +93,12 @@ def find(text: str, *, today: dt.date | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-def _runs(text: str):
+_Group = tuple[int, int, str]  # (start, end, digits) of digits written together
+
+
+def _runs(text: str) -> Iterator[list[_Group]]:
     """Runs of digit groups: [(start, end, digits), ...] per run."""
-    run: list[tuple[int, int, str]] = []
+    run: list[_Group] = []
     i, size = 0, len(text)
     gap_start = -1
     while i < size:
@@ -122,7 +126,7 @@ def _runs(text: str):
         yield run
 
 
-def _number_at(run, first: int, today: dt.date | None) -> int | None:
+def _number_at(run: list[_Group], first: int, today: dt.date | None) -> int | None:
     """The last group of a number starting at group `first`, or None."""
     digits = ""
     for last in range(first, len(run)):

@@ -8,6 +8,7 @@ on a page, or without pages becomes an `InputError` naming the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pikepdf
@@ -75,20 +76,21 @@ def active_content(pdf: pikepdf.Pdf) -> list[str]:
     return sorted(found)
 
 
-def _direct_parts(obj, depth: int = 0):
+def _direct_parts(obj: object, depth: int = 0) -> Iterator[Dictionary | pikepdf.Stream]:
     """A dictionary (or stream) and the dictionaries written inside it, not behind references
     (`/OpenAction << /S /JavaScript … >>` written in place): those are objects of their own,
     visited on their own."""
+    values: Iterable[object]
     if isinstance(obj, Dictionary | pikepdf.Stream):
         yield obj
-        items = obj.items()
+        values = [value for _, value in obj.items()]
     elif isinstance(obj, Array):
-        items = ((None, item) for item in obj)
+        values = list(obj)
     else:
         return
     if depth > 20:
         return
-    for _, value in items:
+    for value in values:
         if isinstance(value, Dictionary | Array) and not value.is_indirect:
             yield from _direct_parts(value, depth + 1)
 

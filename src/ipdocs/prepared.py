@@ -36,6 +36,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 from docx.opc.coreprops import CoreProperties
@@ -85,7 +86,7 @@ def check_well_formed(xml: str | bytes) -> None:
 class StrictDocxTemplate(DocxTemplate):
     """docxtpl, with the rendered body parsed strictly before its repairing table fix-up."""
 
-    def fix_tables(self, xml):
+    def fix_tables(self, xml: str) -> Any:
         check_well_formed(xml)
         return super().fix_tables(xml)
 

@@ -123,7 +123,7 @@ class DocumentTemplate:
         with self._template_errors():
             prepared = self.prepare()
             if prepared is not None and not needs_plain_docxtpl(context):
-                with prepared.env.limits():
+                with self._limits(prepared.env):
                     return prepared.render(context, made_at=made_at, images=images)
             return self._render_plain(context, made_at, images=images)
 
@@ -151,6 +151,13 @@ class DocumentTemplate:
                 except NotPreparable:
                     self._compiled = None
         return cast("PreparedTemplate | None", self._compiled)
+
+    @staticmethod
+    def _limits(env: jinja2.Environment) -> contextlib.AbstractContextManager[None]:
+        """The sandbox's limits around a render (a plain environment, in tests, has none)."""
+        if isinstance(env, LimitedEnvironment):
+            return env.limits()
+        return contextlib.nullcontext()
 
     def _render_plain(
         self,

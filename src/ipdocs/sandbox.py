@@ -19,9 +19,13 @@ import contextlib
 import signal
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from types import FrameType
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 MAX_RANGE = 10_000  # a meeting's lists hold tens of items; a loop over more is a mistake
@@ -45,12 +49,12 @@ _LOADING = {
 class LimitedEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, **options):
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = _range
         self._deadline: float | None = None
 
-    def _parse(self, source, name, filename):
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         for kind, word in _LOADING.items():
             node = next(tree.find_all(kind), None)
@@ -63,7 +67,7 @@ class LimitedEnvironment(SandboxedEnvironment):
                 )
         return tree
 
-    def call_binop(self, context, operator, left, right):
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _number(left) and _number(right) and abs(right) > 64:
             raise TemplateLimit("regner ut et altfor stort tall (med **)")
         if operator == "*":
@@ -73,7 +77,7 @@ class LimitedEnvironment(SandboxedEnvironment):
                         raise TemplateLimit("lager en altfor lang tekst eller liste (med *)")
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
         __self.tick()
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -82,7 +86,7 @@ class LimitedEnvironment(SandboxedEnvironment):
             raise _too_slow()
 
     @staticmethod
-    def concat(pieces) -> str:  # Template.render joins the output with this
+    def concat(pieces: Iterable[str]) -> str:  # Template.render joins the output with this
         out: list[str] = []
         size = 0
         env = _current.env
@@ -98,7 +102,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         return "".join(out)
 
     @contextlib.contextmanager
-    def limits(self):
+    def limits(self) -> Iterator[None]:
         """Around one render: the time limit (and the output limit's bookkeeping)."""
         previous_env, previous_deadline = _current.env, self._deadline
         self._deadline = time.monotonic() + TIME_LIMIT
@@ -139,7 +143,7 @@ def _range(*args: int) -> range:
 
 
 @contextlib.contextmanager
-def _alarm(seconds: float):
+def _alarm(seconds: float) -> Iterator[None]:
     """A timer that stops a render stuck in loops that call nothing, in the main thread only
     (signals go there); elsewhere the checks in `concat` and `call` do."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
@@ -151,7 +155,7 @@ def _alarm(seconds: float):
         yield
         return
 
-    def expired(signum, frame):
+    def expired(signum: int, frame: FrameType | None) -> None:
         raise _too_slow()
 
     previous = signal.signal(signal.SIGALRM, expired)

@@ -111,7 +111,7 @@ class RowSource(Source):
 _COLUMN_OF = {path: column for column, path in COLUMNS.items()}
 
 
-def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource]]:
+def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource] | Cut]:
     """(label, raw invitation, source) per filled row of the Innkallinger sheet."""
     sheet = next(ws for ws in book.worksheets if normalise_key(ws.title) == normalise_key(SHEET))
     header = next(sheet.iter_rows(max_row=1, max_col=MAX_HEADER, values_only=True), ())
@@ -122,7 +122,7 @@ def read_batch_workbook(book) -> Iterator[tuple[str, dict, RowSource]]:
     yield from _rows(rows, f"{sheet.title}!", f"arket «{sheet.title}»", letters, last_row=last)
 
 
-def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource]]:
+def read_batch_csv(path: Path) -> Iterator[tuple[str, dict, RowSource] | Cut]:
     text = decode_csv(path.read_bytes())
     csv.field_size_limit(MAX_CELL)
     rows = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))

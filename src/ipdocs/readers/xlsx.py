@@ -16,10 +16,14 @@ from __future__ import annotations
 import contextlib
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 
 from ..errors import InputError, Problem
+
+T = TypeVar("T")
 
 MAX_PARTS = 2_000
 MAX_PART = 64 * 1024 * 1024  # a 10,000-row batch sheet is some 8 MB of XML
@@ -104,7 +108,7 @@ def _element_started(data: bytes) -> bool:
 
 
 @contextlib.contextmanager
-def reading():
+def reading() -> Iterator[None]:
     """openpyxl's errors while a sheet is read (read-only sheets are parsed as they are read)."""
     try:
         yield
@@ -129,15 +133,13 @@ def reading():
         ) from None
 
 
-def guarded(rows):
+def guarded(rows: Iterator[T]) -> Iterator[T]:
     """A streamed sheet's rows, with openpyxl's errors while parsing them turned into one
     Problem (only the reading is guarded: what is done with each row is not)."""
     while True:
         with reading():
-            item = next(rows, _END)
-        if item is _END:
-            return
+            try:
+                item = next(rows)
+            except StopIteration:
+                return
         yield item
-
-
-_END = object()
