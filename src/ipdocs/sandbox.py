@@ -38,6 +38,11 @@ class TemplateLimit(jinja2.TemplateError):
     """A template went past a limit; the message says which, in Norwegian."""
 
 
+class NotAllowed(jinja2.TemplateSyntaxError):
+    """A tag the sandbox refuses when parsing (`include`, `import`, `extends`); the message
+    is Norwegian already."""
+
+
 _LOADING = {
     nodes.Extends: "extends",
     nodes.Include: "include",
@@ -59,7 +64,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         for kind, word in _LOADING.items():
             node = next(tree.find_all(kind), None)
             if node is not None:
-                raise jinja2.TemplateSyntaxError(
+                raise NotAllowed(
                     f"«{{% {word} %}}» henter inn en annen mal, og det kan ikke en Word-mal gjøre",
                     node.lineno,
                     name,

@@ -30,7 +30,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from . import render, skeletons
+from . import render, sandbox, skeletons
 from .errors import TemplateError
 from .model import LANGUAGES
 from .readers import mapping
@@ -314,6 +314,8 @@ def _opener_of(closer: str) -> str:
 def _parse_error(env: jinja2.Environment, source: str) -> str | None:
     try:
         env.parse(source)
+    except sandbox.NotAllowed as exc:  # the sandbox's own refusal, in Norwegian already
+        return exc.message or ""
     except jinja2.TemplateSyntaxError as exc:
         return _norwegian(exc.message or "")
     return None
