@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 
@@ -379,3 +380,14 @@ def test_unchanged_notes_are_made_again_when_the_run_wants_more_or_a_template_ch
     (tmp_path / "ipdocs.toml").write_text('[mapper]\nmaler = "maler"\n', encoding="utf-8")
     edited = run_cli("render", "formats_innkalling.yaml", cwd=tmp_path)
     assert "Ferdig: 1 dokument laget, 0 avvist." in edited.stdout, edited.stdout
+
+
+@pytest.mark.parametrize("command", [("render",), ("check",), ("render", "--pdf")])
+def test_a_pipe_named_as_input_is_refused_unread(tmp_path, command):
+    """Opening a pipe waits until something writes to it: `ipdocs render fifo.yaml` hung for
+    ever. It is refused like the watcher refuses one, without being opened."""
+    os.mkfifo(tmp_path / "notater.yaml")
+    done = run_cli(*command, "notater.yaml", cwd=tmp_path, timeout=60)
+    assert done.returncode == ExitCode.refused, done.stdout + done.stderr
+    assert "Avvist: notater.yaml" in done.stdout
+    assert "Dette er ikke en vanlig fil som kan leses" in done.stdout

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,11 @@ def process_file(
     and the result returned is final.
     """
     path = Path(path)
+    refusal = _not_a_plain_file(path)
+    if refusal is not None:
+        if run is not None:
+            run.add_done(refusal)  # counted with the run's other results
+        return refusal
     if path.suffix.lower() == ".pdf":  # a signed scan: checked and filed, not rendered
         if ledger is None and run is not None:
             ledger = run.ledger
@@ -86,6 +92,23 @@ def process_file(
             _documents(path, settings, ledger=ledger, run=own)
             return _final(own.finish())
     return _documents(path, settings, ledger=ledger, run=run)
+
+
+def _not_a_plain_file(path: Path) -> Result | None:
+    """A pipe, device, socket or folder named as an input is refused unread: opening a pipe
+    would wait for ever. (The watcher moves such entries to feil/ before this.)"""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # reading it says what is wrong, in the reader's words
+    if stat.S_ISREG(mode):
+        return None
+    problem = Problem(
+        "filen",
+        "Dette er ikke en vanlig fil som kan leses (en mappe, en pipe eller en enhet).",
+        "Lagre notatene som en vanlig fil, og bruk den.",
+    )
+    return Result(path, (), (Refused("", (problem,)),))
 
 
 def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Run | None) -> Result:
@@ -315,10 +338,11 @@ def _made_before(path: Path, ledger: Ledger | None, settings: Settings) -> Input
     document it made is still in the outbox with what this run would add beside it (a PDF
     with --pdf, an invitation's calendar file) and no template changed since; else None
     (then it is made)."""
-    if ledger is None:
+    if ledger is None or not path.is_file():  # a pipe is refused unread (process_file)
         return None
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return None  # reading it again says what is wrong
     prior = ledger.done_before(digest)
