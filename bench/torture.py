@@ -49,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ipdocs import skeletons  # noqa: E402
+from ipdocs import skeleton_workbooks  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 TODAY = dt.date(2026, 11, 24)
@@ -313,9 +313,9 @@ def base_book(kind: str) -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "b.xlsx"
             if kind == "batch":
-                skeletons.write_batch_workbook(target, today=TODAY)
+                skeleton_workbooks.write_batch_workbook(target, today=TODAY)
             else:
-                skeletons.write_workbook(kind, target, today=TODAY)
+                skeleton_workbooks.write_workbook(kind, target, today=TODAY)
             _BASE_BOOKS[kind] = target.read_bytes()
     return _BASE_BOOKS[kind]
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from conftest import DATA, docx_text, run_cli
 
-from ipdocs import skeletons
+from ipdocs import skeleton_workbooks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 INVITATION = (DATA / "formats_innkalling.yaml").read_text(encoding="utf-8")
@@ -243,7 +243,9 @@ def test_superscript_digits_in_the_number_field_are_read(tmp_path):
 
 def _meeting_book(tmp_path: Path, change) -> bytes:
     target = tmp_path / "base.xlsx"
-    skeletons.write_workbook("referat", target, today=skeletons.dt.date(2026, 11, 24))
+    skeleton_workbooks.write_workbook(
+        "referat", target, today=skeleton_workbooks.dt.date(2026, 11, 24)
+    )
     data = target.read_bytes()
     target.unlink()
     out = io.BytesIO()

@@ -15,8 +15,8 @@ import yaml
 from conftest import docx_text, run_cli
 from openpyxl import load_workbook
 
-from ipdocs.followup import transitions
 from ipdocs.settings import today_in_oslo
+from ipdocs.transitions import transitions
 
 T = today_in_oslo()
 CASE = "IP-2026-0042"

@@ -9,7 +9,7 @@ import pytest
 from conftest import TODAY, docx_text, run_cli
 from openpyxl import Workbook
 
-from ipdocs import readers, skeletons
+from ipdocs import readers, skeleton_workbooks
 from ipdocs.errors import ExitCode
 from ipdocs.model import Invitation, Minutes
 
@@ -153,7 +153,7 @@ def test_workbook_without_the_meeting_sheet(tmp_path):
 @pytest.mark.parametrize("kind, cls", [("innkalling", Invitation), ("referat", Minutes)])
 def test_skeleton_workbooks_read_back_without_problems(tmp_path, kind, cls):
     path = tmp_path / f"{kind}.xlsx"
-    skeletons.write_workbook(kind, path, today=TODAY)
+    skeleton_workbooks.write_workbook(kind, path, today=TODAY)
     entry = read_one(path)
     assert entry.problems == ()
     assert isinstance(entry.document, cls)

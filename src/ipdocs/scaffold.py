@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from . import language, skeletons
+from . import language, skeleton_workbooks, skeletons
 from .kinds import DocumentKind
 from .ledger import ActionRow, Ledger, PlanRow
 from .settings import CONFIG_NAME, EXAMPLE, bundled_templates
@@ -71,13 +71,13 @@ def write_skeleton(kind: str, target: Path, *, xlsx: bool, today: dt.date) -> st
     """Write the example for `kind` ("batch": the invitations workbook); the next step, in
     words."""
     if kind == "batch":
-        skeletons.write_batch_workbook(target, today=today)
+        skeleton_workbooks.write_batch_workbook(target, today=today)
         return (
             f"Laget {target}. Skriv én innkalling per rad i arket «Innkallinger» (se arket «Slik "
             f"fyller du ut»), og kjør «ipdocs batch {target}»."
         )
     if xlsx:
-        skeletons.write_workbook(kind, target, today=today)
+        skeleton_workbooks.write_workbook(kind, target, today=today)
     else:
         target.write_text(
             skeletons.yaml_text(kind, today=today, name=target.name), encoding="utf-8"
@@ -303,7 +303,7 @@ def write_case_skeleton(
 ) -> str:
     raw = case_skeleton(kind, case, ledger, today=today)
     if xlsx:
-        skeletons.write_filled_workbook(raw, target)
+        skeleton_workbooks.write_filled_workbook(raw, target)
     else:
         target.write_text(case_yaml(kind, raw, name=target.name), encoding="utf-8")
     return f"Laget {target} for sak {case}. Fyll den ut, og kjør «ipdocs render {target}»."

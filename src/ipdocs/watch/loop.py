@@ -7,8 +7,8 @@ It holds no document logic: `process_file` makes the documents and records them 
 handle.py takes one claimed file to its end, and service.py runs the watchers.
 One thread does the work; the observer's threads only put paths in a queue, so no state is
 shared. inotify by default, watching the inbox recursively so every move of ours stays inside
-the watch (no held-back moved-out events); polling with `--polling` and by itself when the
-inbox is on a network file system. Once a second the inbox itself is checked: gone (a share
+the watch (no held-back moved-out events); polling with `--jevnlig` (`--polling`) and by
+itself when the inbox is on a network file system. Once a second the inbox itself is checked: gone (a share
 disconnected) means wait and say so; back (even as a new folder) means start again.
 """
 
