@@ -195,7 +195,9 @@ def _case_items(row: CaseRow, today: dt.date, until: dt.date) -> list[Item]:
 def due_lines(items: list[Item], today: dt.date, days: int) -> list[str]:
     if not items:
         return [f"Ingenting forfaller de neste {days} dagene ({language.date(today)})."]
-    lines = [f"Oppfølging {language.date(today)}, de neste {days} dagene: {len(items)} punkter."]
+    lines = [
+        f"Oppfølging {language.date(today)}, de neste {days} dagene: {len(items)} {'punkt' if len(items) == 1 else 'punkter'}."
+    ]
     owner = None
     for item in items:
         if item.kind == "overdue_action" and item.owner.casefold() != owner:
