@@ -305,6 +305,7 @@ def test_the_routines_age_table():
 
 def test_a_consent_not_signed_within_two_weeks_and_then_signed(tmp_path):
     from ipdocs import followup
+    from ipdocs.facts import pack
     from ipdocs.kinds import DocumentKind
     from ipdocs.ledger import Ledger
     from ipdocs.results import Made, Result
@@ -317,7 +318,7 @@ def test_a_consent_not_signed_within_two_weeks_and_then_signed(tmp_path):
         "person": {"name": "Kari Nordmann", "birth_date": None},
         "consent": {"valid_from": made_on.isoformat(), "valid_to": day(300)},
     }
-    consent = Made("", CASE, DocumentKind.consent, made_on, path, (), facts=facts)
+    consent = Made("", CASE, DocumentKind.consent, made_on, path, (), facts=pack(facts))
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         ledger.record(Result(tmp_path / "s.yaml", (consent,), (), "s"))
         [item] = followup.due(ledger, T)

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from ipdocs.errors import Notice, Problem
+from ipdocs.facts import pack
 from ipdocs.ledger import Ledger, default_path
 from ipdocs.results import Made, Refused, Result
 
@@ -307,7 +308,7 @@ def test_a_document_made_again_replaces_its_facts(tmp_path):
                 {"what": w, "owner": "Koordinator", "deadline": "2026-12-10"} for w in actions
             ],
         }
-        return dataclasses.replace(made(tmp_path, kind="referat"), facts=facts)
+        return dataclasses.replace(made(tmp_path, kind="referat"), facts=pack(facts))
 
     with Ledger.for_outbox(tmp_path / "outbox") as ledger:
         ledger.record(Result(tmp_path / "r.yaml", (minutes(["A", "B"]),), (), "1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import zipfile
 
@@ -181,3 +182,92 @@ def test_a_footer_picture_is_replaced_per_document_as_docxtpl_replace_pic_does(t
         {"sak": "IP-1"}, images={reference.QR_PICTURE: first}
     )
     assert media(plain) == media(one)
+
+
+# --- the shortcuts per document give what the slow steps give -----------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "IP-2026-0042 · innkalling · 3. desember 2026",
+        "Kari & Ola <fam> «Ås» \"sitat\" 'enkel' > slutt",
+        "Linje én\nlinje to\tmed tab",
+        "Sámi: Čáhcegáddi ŋ, emoji 🙂",
+        "",
+        "x" * 255,
+        "med\rvognretur",  # lxml writes &#13;: the slow path makes it
+        "x" * 256,  # over python-docx's limit: the slow path says so
+    ],
+)
+@pytest.mark.parametrize("made_at", [None, dt.datetime(2026, 12, 3, 14, 5, 9, 123, dt.UTC)])
+def test_document_properties_are_what_python_docx_writes(settings, title, made_at):
+    path = settings.template_path("innkalling", "nb")
+    template = prepared.PreparedTemplate(path.read_bytes(), render.jinja_env())
+    context = {"referanse": title, "kommune": {"navn": "Selbu & Tydal kommune"}}
+    try:
+        slow = template._core_part(
+            tuple(
+                p if isinstance(p, str) else p.render(context)
+                for p in template._properties.values()
+            ),
+            made_at,
+        )
+    except ValueError:
+        with pytest.raises(ValueError):
+            template._core(context, made_at)
+        return
+    assert template._core(context, made_at) == slow
+    assert template._core(context, made_at) == slow  # the shape made once serves again
+
+
+def _table(rows: list[list[int]], columns: int, inner: str = "") -> str:
+    """A table: `columns` grid columns, each row's cells by span; `inner` in its first cell."""
+    grid = "".join(f'<w:gridCol w:w="{1000 + 7 * i}"/>' for i in range(columns))
+    body = []
+    for number, row in enumerate(rows):
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr><w:p/></w:tc>'
+            if span > 1
+            else f"<w:tc><w:p/>{inner if number == 0 and i == 0 else ''}</w:tc>"
+            for i, span in enumerate(row)
+        )
+        body.append(f"<w:tr>{cells}</w:tr>")
+    return f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+
+
+def _body(rows: list[list[int]], columns: int, inner: str = "") -> str:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    return f'<w:body xmlns:w="{w}"><w:p/>{_table(rows, columns, inner)}<w:p/></w:body>'
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "inner"),
+    [
+        ([[1, 1, 1], [1, 1, 1]], 3, ""),  # as the template has it: nothing to do
+        ([[1, 2], [3]], 3, ""),  # spans that fill the grid
+        ([[1, 1, 1, 1], [1, 1]], 3, ""),  # a loop added a cell: a column is added
+        ([[1, 1, 1, 1, 1, 1, 1]], 3, ""),  # widths that do not divide evenly
+        ([[1, 1], [1]], 3, ""),  # a loop dropped cells: a column is removed
+        ([[1]], 5, ""),  # most columns dropped
+        ([[2, 2], [1, 1, 1]], 3, ""),  # spans wider than the grid
+        ([], 2, ""),  # a table whose rows a loop left out
+        ([[1]], 1, _table([[1, 1]], 2)),  # a table in a cell (the signature block)
+        ([[1, 1]], 2, _table([[1, 1, 1, 1]], 1)),  # both tables out of step
+    ],
+)
+def test_the_table_fix_up_is_docxtpls(rows, columns, inner):
+    xml = _body(rows, columns, inner)
+    ours = _bare(prepared.StrictDocxTemplate).fix_tables(xml)
+    theirs = _bare(DocxTemplate).fix_tables(xml)
+    assert etree.tostring(ours) == etree.tostring(theirs)
+
+
+def test_a_rendered_part_that_is_not_well_formed_is_never_written():
+    with pytest.raises(prepared.BrokenOutput):
+        _bare(prepared.StrictDocxTemplate).fix_tables("<w:body><w:p>&</w:p></w:body>")
+
+
+def _bare(cls):
+    """A template object without a template: the table fix-up reads nothing else."""
+    return cls.__new__(cls)

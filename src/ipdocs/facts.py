@@ -8,6 +8,8 @@ ISO dates. Never a fødselsnummer: only the birth date read from it (or from `br
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zlib
 from typing import Any
 
 from .model import (
@@ -76,6 +78,25 @@ def _next(next_meeting: NextMeeting | None) -> Facts | None:
         "place": next_meeting.place,
         "participants": list(next_meeting.participants),
     }
+
+
+def packed(document: Document, *, made_on: dt.date) -> bytes:
+    """`of(document)` packed for `Made.facts`: a batch holds the facts of every document until
+    they are recorded, and packed they take a quarter of the memory (bench/batch.py)."""
+    return pack(of(document, made_on=made_on))
+
+
+def pack(facts: Facts) -> bytes:
+    """Facts as compressed JSON; `unpack` reads them back."""
+    text = json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # A small window: facts are under a kB, and zlib's usual one costs more to set up.
+    packer = zlib.compressobj(1, zlib.DEFLATED, 10, 2)
+    return packer.compress(text) + packer.flush()
+
+
+def unpack(data: bytes) -> Facts:
+    facts: Facts = json.loads(zlib.decompress(data))
+    return facts
 
 
 def of(document: Document, *, made_on: dt.date) -> Facts:

@@ -121,6 +121,7 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         outputs: dict[tuple[str, str], str] = {}  # (sak, file name) → the row that makes it
+        said: dict[Notice, Notice] = {}
         # Rows are read and validated one at a time; each valid one starts rendering at once.
         for entry in readers.entries(
             path, today=settings.today, default_language=settings.language
@@ -143,27 +144,31 @@ def _documents(path: Path, settings: Settings, *, ledger: Ledger | None, run: Ru
                         f"Saken {doc.case} er avsluttet. Sjekk at dokumentet hører til riktig sak."
                     ),
                 )
+            # A batch says the same warning for many rows: one copy of it is kept for all.
+            warnings = tuple(said.setdefault(w, w) for w in warnings)
             transfer = doc.covers_transfer if isinstance(doc, Consent) else None
             subject = doc.grantor if isinstance(doc, PowerOfAttorney) else _person(doc)
+            ref = reference.new_id()
+            target = None
+            if run is not None:
+                # A template that would fail `ipdocs templates check` makes nothing at all.
+                refuse_if_broken(settings.template_path(doc.kind, doc.language))
+                # Rendering starts in a worker while the next row is validated.
+                target = run.begin(doc, ref=ref)
             made.append(
                 Made(
                     entry.label,
                     doc.case,
                     doc.kind,
                     doc.document_date,
-                    None,
+                    target,
                     warnings,
                     transfer,
                     person=subject.name,
-                    ref=reference.new_id(),
-                    facts=facts.of(doc, made_on=settings.today),
+                    ref=ref,
+                    facts=facts.packed(doc, made_on=settings.today),
                 )
             )
-            if run is not None:
-                # A template that would fail `ipdocs templates check` makes nothing at all.
-                refuse_if_broken(settings.template_path(doc.kind, doc.language))
-                # Rendering starts in a worker while the next row is validated.
-                run.begin(doc, ref=made[-1].ref)
     except InputError as exc:
         result = Result(path, (), (Refused("", exc.problems),), digest)
     except OSError as exc:

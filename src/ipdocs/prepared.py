@@ -75,20 +75,67 @@ class BrokenOutput(Exception):
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=False)
 
 
-def check_well_formed(xml: str | bytes) -> None:
+class StrictDocxTemplate(DocxTemplate):
+    """docxtpl, with the rendered body parsed strictly, once, before its table fix-up."""
+
+    def fix_tables(self, xml: str) -> Any:
+        return fix_tables(parse_strictly(xml))
+
+
+def parse_strictly(xml: str | bytes) -> Any:
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     try:
-        etree.fromstring(data, parser=_STRICT)
+        return etree.fromstring(data, parser=_STRICT)
     except etree.XMLSyntaxError as exc:
         raise BrokenOutput(str(exc)) from None
 
 
-class StrictDocxTemplate(DocxTemplate):
-    """docxtpl, with the rendered body parsed strictly before its repairing table fix-up."""
+def fix_tables(tree: Any) -> Any:
+    """What docxtpl's `fix_tables` does to a rendered body, on the tree parsed already.
 
-    def fix_tables(self, xml: str) -> Any:
-        check_well_formed(xml)
-        return super().fix_tables(xml)
+    A loop over cells can leave a table's grid (w:tblGrid) out of step with its rows. Where
+    some row has more cells than the grid has columns, columns are added and every width
+    scaled so the table keeps its width; where no row's cells (with their spans) fill the
+    grid, the last columns are dropped and their width shared out among the rest. Rows of a
+    table inside a cell count for the table around it too, as they do in docxtpl. docxtpl
+    parses the body again (in a mode that repairs what it cannot read) to do this; the strict
+    parse before it has made that second parse a waste. tests/test_prepared.py checks that
+    the result is docxtpl's, table shape for table shape.
+    """
+    w = "{" + tree.nsmap["w"] + "}"
+    width = f"{w}w"
+    for table in tree.iter(f"{w}tbl"):
+        grid = table.find(f"{w}tblGrid")
+        rows = [row.findall(f"{w}tc") for row in table.iter(f"{w}tr")]
+        columns = grid.findall(f"{w}gridCol")
+        most = max((len(cells) for cells in rows), default=0)
+        if most > len(columns):
+            total = sum(float(c.get(width)) for c in columns if c.get(width) is not None)
+            if total > 0:
+                old, new = total / len(columns), total / most
+                for column in columns:
+                    column.set(width, str(int(float(column.get(width)) * new / old)))
+                for _ in range(most - len(columns)):
+                    etree.SubElement(grid, f"{w}gridCol", {width: str(int(new))})
+                columns = grid.findall(f"{w}gridCol")
+        spanned = max((sum(_span(cell, w) for cell in cells) for cells in rows), default=0)
+        surplus = len(columns) - spanned
+        if surplus > 0:
+            removed = 0.0
+            for column in columns[-surplus:]:
+                removed += float(column.get(width))
+                grid.remove(column)
+            left = columns[:-surplus]
+            extra = int(removed / len(left)) if left else 0
+            for column in left:
+                column.set(width, str(int(float(column.get(width)) + extra)))
+    return tree
+
+
+def _span(cell: Any, w: str) -> int:
+    properties = cell.find(f"{w}tcPr")
+    span = None if properties is None else properties.find(f"{w}gridSpan")
+    return 1 if span is None else int(span.get(f"{w}val"))
 
 
 def needs_plain_docxtpl(context: object) -> bool:
@@ -173,7 +220,7 @@ class PreparedTemplate:
         core_part = package._core_properties_part
         self._core_member = core_part.partname.membername
         self._core_blob = core_part.blob
-        self._core_cache: dict[tuple[str, ...], bytes] = {}
+        self._core_shapes: dict[bool, bytes] = {}  # with times or without: see `_core`
 
         # The package as docxtpl would save it, with the rendered parts still to fill in.
         saved = io.BytesIO()
@@ -207,9 +254,13 @@ class PreparedTemplate:
         rendered = {self._document_member: serialize_part_xml(root)}
         for part in self._parts:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
-            check_well_formed(xml)
-            # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises it.
-            rendered[part.member] = serialize_part_xml(parse_xml(xml))
+            # docxtpl loads the rendered header into a new XmlPart; python-docx re-serialises
+            # it. python-docx parses strictly: a broken part is never written.
+            try:
+                element = parse_xml(xml)
+            except etree.XMLSyntaxError as exc:
+                raise BrokenOutput(str(exc)) from None
+            rendered[part.member] = serialize_part_xml(element)
         rendered[self._core_member] = self._core(context, made_at)
         for name, (member, placeholder) in self._pictures.items():
             rendered[member] = (images or {}).get(name, placeholder)
@@ -226,17 +277,35 @@ class PreparedTemplate:
         return self._tpl.resolve_listing(xml)
 
     def _core(self, context: dict, made_at: dt.datetime | None) -> bytes:
+        """The document properties part. Its layout is the same for every document: it is
+        made once with stand-ins for the rendered values and times (`_core_shape`), and each
+        document's values are put in as the XML text python-docx would write for them."""
         values = tuple(
             p if isinstance(p, str) else p.render(context) for p in self._properties.values()
         )
-        if made_at is not None:  # a new time for every document: not worth caching
-            return self._core_part(values, made_at)
-        blob = self._core_cache.get(values)
-        if blob is None:
-            blob = self._core_part(values, None)
-            if len(self._core_cache) < 64:
-                self._core_cache[values] = blob
+        if not all(_PLAIN_PROPERTY.fullmatch(v) for v in values):
+            return self._core_part(values, made_at)  # python-docx says what is wrong, if anything
+        blob = self._core_shape(made_at is not None)
+        for index, value in enumerate(values):
+            if not isinstance(self._properties[PROPERTIES[index]], str):
+                escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                blob = blob.replace(_stand_in(index), escaped.encode("utf-8"))
+        if made_at is not None:
+            stamp = made_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            blob = blob.replace(_STAND_IN_STAMP, stamp.encode("ascii"))
         return blob
+
+    def _core_shape(self, timed: bool) -> bytes:
+        shape = self._core_shapes.get(timed)
+        if shape is None:
+            values = tuple(
+                p if isinstance(p, str) else _stand_in(i).decode("utf-8")
+                for i, p in enumerate(self._properties.values())
+            )
+            shape = self._core_shapes[timed] = self._core_part(
+                values, _STAND_IN_TIME if timed else None
+            )
+        return shape
 
     def _core_part(self, values: tuple[str, ...], made_at: dt.datetime | None) -> bytes:
         part = CorePropertiesPart(
@@ -250,6 +319,17 @@ class PreparedTemplate:
         if made_at is not None:
             set_times(part.core_properties, made_at)
         return part.blob
+
+
+# What `_core` can put into the properties part as text: python-docx's limit of 255
+# characters, and no character XML text cannot hold or that lxml writes as a reference.
+_PLAIN_PROPERTY = re.compile(r"[^\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]{0,255}")
+_STAND_IN_TIME = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+_STAND_IN_STAMP = b"1901-02-03T04:05:06Z"
+
+
+def _stand_in(index: int) -> bytes:
+    return f"\ue000ipdocs-{index}\ue001".encode()
 
 
 def set_times(properties: CoreProperties, made_at: dt.datetime) -> None:
@@ -325,7 +405,7 @@ class _ZipTemplate:
                 continue
             data = rendered[info.filename]
             crc = zlib.crc32(data)
-            packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            packer = _packer(len(data))
             packed = packer.compress(data) + packer.flush()
             name = info.filename.encode("utf-8")
             dostime, dosdate = _dos(info)
@@ -354,6 +434,16 @@ class _ZipTemplate:
         count = len(central)
         out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
         return out.getvalue()
+
+
+def _packer(size: int) -> Any:
+    """A raw deflate stream for one rendered part. zlib's usual 32 kB window takes more
+    memory than the C library reuses, so every new stream is fresh memory to set up: three
+    times the compressing of a typical 10 kB part. Below 32 kB an 8 kB window gives the same
+    size (bench/batch.py)."""
+    if size > 1 << 15:
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -13, 5)
 
 
 def _dos(info: zipfile.ZipInfo) -> tuple[int, int]:

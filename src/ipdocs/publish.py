@@ -48,10 +48,13 @@ def output_errors(outbox: Path) -> Iterator[None]:
         ) from None
 
 
-def case_folder(outbox: Path, case: str) -> Path:
-    """outbox/<sak>, refusing any sak that would land elsewhere (it is validated before)."""
-    root = outbox.resolve()
-    folder = (root / case).resolve()
+def case_folder(outbox: Path, case: str, *, root: Path | None = None) -> Path:
+    """outbox/<sak>, refusing any sak that would land elsewhere (it is validated before).
+    `root`: the outbox already resolved (a run makes many case folders)."""
+    root = outbox.resolve() if root is None else root
+    folder = root / case
+    if os.path.islink(folder) or case in ("", ".", "..") or os.sep in case or "/" in case:
+        folder = folder.resolve()
     if folder.parent != root:
         raise IpdocsError(f"Saksnøkkelen «{case}» kan ikke brukes som mappenavn.")
     return folder
@@ -152,7 +155,7 @@ def publish_file(staged: Path, target: Path) -> Path:
     return target
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: str | Path) -> str:
     """A file's SHA-256, read a megabyte at a time."""
     import hashlib
 

@@ -10,7 +10,6 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import IpdocsError, Notice, Problem
 from .kinds import DocumentKind
@@ -24,7 +23,7 @@ class Status(enum.StrEnum):
     refused = "refused"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Made:
     """A document that was made (or, when checking, that would be made)."""
 
@@ -38,7 +37,9 @@ class Made:
     extras: tuple[Path, ...] = ()  # the .pdf and .ics made beside the .docx
     person: str = ""  # the name of the person the document is about (the archive cover shows it)
     ref: str = ""  # the document id its QR code carries (reference.py); the ledger keeps it
-    facts: dict[str, Any] | None = None  # the plan facts the ledger keeps (facts.py)
+    # The plan facts the ledger keeps, packed (facts.pack; facts.unpack reads them): a batch
+    # holds thousands of them until they are recorded.
+    facts: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -56,12 +56,11 @@ from .errors import (
 from .ledger import Ledger
 from .model import Document, Invitation
 from .publish import (
+    FILE_MODE,
     Kept,
     case_folder,
     keep_if_not_ours,
     output_errors,
-    publish,
-    publish_file,
     sha256_of,
 )
 from .results import Refused, Result, Stopped
@@ -85,13 +84,15 @@ class _Pending:
     target: Path  # where the .docx goes in the outbox
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Begun:
-    """A document on its way: where its files are written and where they end up."""
+    """A document on its way: its number in the staging folder (`Run._staged_file`) and where
+    it ends up. A batch holds one for each of its documents until they are published: no
+    paths kept for the staged files, only the number they are named by."""
 
-    docx: Path  # the .docx as written, in the staging folder
+    number: int
     target: Path  # its place in the outbox
-    calendar: Path | None  # the .ics as written (beside `docx`)
+    calendar: bool  # a .ics is staged beside the .docx
 
 
 @dataclass
@@ -122,9 +123,10 @@ class Run:
         self._entries: list[_Entry] = []
         self._staged = 0
         self._begun: list[_Begun] = []  # this file's documents, in order
-        self._queued: list[tuple[Document, Path, str]] = []  # waiting to fill a chunk
-        self._in_flight: set[cf.Future[int]] = set()
-        self._folders: dict[str, Path] = {}
+        self._queued: list[tuple[Document, str, str]] = []  # waiting to fill a chunk
+        self._in_flight: set[cf.Future[list[tuple[str, str]]]] = set()
+        self._shas: dict[str, str] = {}  # a staged file → the SHA-256 of what was written
+        self._outbox: Path | None = None  # resolved once
         if settings.pdf and converter is None:
             soffice.find_soffice()  # no LibreOffice: say so before any document is made
 
@@ -142,28 +144,33 @@ class Run:
 
     # --- the stages after validation ---------------------------------------------------
 
-    def begin(self, document: Document, *, ref: str = "") -> None:
+    def begin(self, document: Document, *, ref: str = "") -> Path:
         """Start making `document` now: here with one job, else in a worker while the caller
-        validates the next row. Only its paths are kept, so memory stays flat as a batch grows.
-        Everything is written to the staging folder; `publish` or `finish` moves it into place.
+        validates the next row; returns where its .docx will be in the outbox. Only that is
+        kept, so memory stays flat as a batch grows. Everything is written to the staging
+        folder; `publish` or `finish` moves it into place.
         """
         outbox = self.settings.outbox
         with output_errors(outbox):
             target = self._case_folder(document.case) / render.output_name(document)
             self._staged += 1
-            docx = self._staging_folder() / f"{self._staged:06d}.docx"
-            calendar = docx.with_suffix(".ics") if self._wants_calendar(document) else None
-            self._begun.append(_Begun(docx, target, calendar))  # first: discard() finds it
-            if calendar is not None and isinstance(document, Invitation):
-                publish(self._calendar_bytes(document, target.with_suffix(".ics")), calendar)
+            calendar = self._wants_calendar(document)
+            begun = _Begun(self._staged, target, calendar)
+            self._begun.append(begun)  # first: discard() finds it
+            if calendar and isinstance(document, Invitation):
+                data = self._calendar_bytes(document, target.with_suffix(".ics"))
+                staged = self._staged_file(begun.number, ".ics")
+                self._shas[os.path.basename(staged)] = staging.write(staged, data, FILE_MODE)
+            docx = self._staged_file(begun.number, ".docx")
             if self.jobs == 1:
-                _render_one(document, docx, self.settings, ref)
+                self._shas.update(_render_chunk([(document, docx, ref)], self.settings))
             else:
                 self._queued.append((document, docx, ref))
                 if len(self._queued) >= _CHUNK:
                     self._submit()
         if self.jobs == 1:
             self._report("render", len(self._begun), None)
+        return target
 
     def publish(self, result: Result) -> Result:
         """Finish the documents begun for one file's result (its `made`, in order).
@@ -175,22 +182,26 @@ class Run:
             while self._queued:
                 self._submit()
             for future in cf.as_completed(self._in_flight):
-                future.result()
+                self._shas.update(future.result())
         self._in_flight = set()
         begun, self._begun = self._begun, []
         self._report("render", len(begun), len(begun))
-        made = [
-            dataclasses.replace(m, path=b.target) for m, b in zip(result.made, begun, strict=True)
-        ]
-        result = dataclasses.replace(result, made=tuple(made))
+        if any(m.path != b.target for m, b in zip(result.made, begun, strict=True)):
+            made = [
+                dataclasses.replace(m, path=b.target)
+                for m, b in zip(result.made, begun, strict=True)
+            ]
+            result = dataclasses.replace(result, made=tuple(made))
         if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
             entry = _Entry(result)
             for index, b in enumerate(begun):
-                entry.pending.append(_Pending(index, b.docx, b.calendar, b.target))
+                docx, calendar = self._staged_files(b)
+                ics = None if calendar is None else Path(calendar)
+                entry.pending.append(_Pending(index, Path(docx), ics, b.target))
             self._entries.append(entry)
             return result
         # A generator: a batch's paths are not held twice (memory stays flat, bench/batch.py).
-        files = (_files(b.docx, b.target, calendar=b.calendar) for b in begun)
+        files = (self._files(*self._staged_files(b), b.target) for b in begun)
         result = self._place(result, files)
         self._entries.append(_Entry(result))
         return result
@@ -210,9 +221,11 @@ class Run:
         cf.wait(self._in_flight)  # a worker still writing one of them
         self._in_flight = set()
         for b in begun:
-            for path in (b.docx, b.calendar):
+            for path in self._staged_files(b):
                 if path is not None:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)
+                    self._shas.pop(os.path.basename(path), None)
 
     def abandon(self, source: Path, error: BaseException) -> BaseException:
         """`source` cannot be finished, and not through its own fault (a broken template, a
@@ -256,7 +269,7 @@ class Run:
                 finished.append(Stopped(result.source, error))
                 continue
             files = [
-                _files(p.docx, p.target, pdf=made_pdf[p.docx], calendar=p.calendar)
+                self._files(p.docx, p.calendar, p.target, pdf=made_pdf[p.docx])
                 for p in entry.pending
             ]
             try:
@@ -268,7 +281,45 @@ class Run:
 
     # --- publishing -----------------------------------------------------------------------
 
-    def _place(self, result: Result, files: Iterable[list[tuple[Path, Path]]]) -> Result:
+    def _staged_file(self, number: int, suffix: str) -> str:
+        # Text, not a Path: a Path keeps each name it is made of (sys.intern), and a batch
+        # would keep a name for every document it stages.
+        return os.path.join(self._staging_folder(), f"{number:06d}{suffix}")
+
+    def _staged_files(self, begun: _Begun) -> tuple[str, str | None]:
+        """A begun document's .docx and .ics (None: no calendar file) in the staging folder."""
+        calendar = self._staged_file(begun.number, ".ics") if begun.calendar else None
+        return self._staged_file(begun.number, ".docx"), calendar
+
+    def _files(
+        self,
+        docx: str | Path,
+        calendar: str | Path | None,
+        target: Path,
+        *,
+        pdf: Path | None = None,
+    ) -> list[tuple[str | Path, Path, str | None]]:
+        """A document's staged files, their places in the outbox and the SHA-256 of what was
+        written (None: not known yet, the PDF LibreOffice wrote): the .docx first, so the
+        .pdf and .ics are never there without it."""
+        triples: list[tuple[str | Path, Path, str | None]] = [
+            (docx, target, self._shas.pop(os.path.basename(docx), None))
+        ]
+        if pdf is not None:
+            triples.append((pdf, target.with_suffix(".pdf"), None))
+        if calendar is not None:
+            triples.append(
+                (
+                    calendar,
+                    target.with_suffix(".ics"),
+                    self._shas.pop(os.path.basename(calendar), None),
+                )
+            )
+        return triples
+
+    def _place(
+        self, result: Result, files: Iterable[list[tuple[str | Path, Path, str | None]]]
+    ) -> Result:
         """Move each made document's staged files (the i-th of `files` for `result.made[i]`,
         the .docx first) into the outbox and record the result, as one step.
 
@@ -289,26 +340,30 @@ class Run:
             with recording:
                 try:
                     with output_errors(self.settings.outbox):
+                        # What the run wrote is on the disk before any of it is published.
+                        staging.flush(self._staging_folder())
                         for folder in {m.path.parent for m in made if m.path is not None}:
                             moves.folder(folder)  # first: most likely to fail
                         for index, pairs in enumerate(files):
                             moved: list[Path] = []
                             kept: list[Kept] = []
                             try:
-                                for staged, target in pairs:
+                                for staged, target, sha in pairs:
                                     kept += self._keep(target, source, moves)
-                                    sha = sha256_of(staged)
+                                    if sha is None:
+                                        sha = sha256_of(staged)
                                     moved.append(moves.move(staged, target))
                                     written.append((target, sha))
                             finally:
                                 if moved:  # its .docx is in the outbox: published
                                     m = made[index]
-                                    made[index] = dataclasses.replace(
-                                        m,
-                                        extras=tuple(moved[1:]),
-                                        warnings=m.warnings
-                                        + tuple(Notice(k.notice()) for k in kept),
-                                    )
+                                    if len(moved) > 1 or kept:
+                                        made[index] = dataclasses.replace(
+                                            m,
+                                            extras=tuple(moved[1:]),
+                                            warnings=m.warnings
+                                            + tuple(Notice(k.notice()) for k in kept),
+                                        )
                                     placed.append(index)
                 except OutputError as error:
                     if not placed:
@@ -338,8 +393,8 @@ class Run:
         """A file at `target` that ipdocs did not leave as it is (edited in Word, or made from
         another input) is moved aside, never replaced. Without a ledger there is no record
         to compare with, and nothing is moved."""
-        if self.ledger is None:
-            return []
+        if self.ledger is None or not os.path.lexists(target):
+            return []  # (the common case: nothing there yet, no need to ask the ledger)
         kept = keep_if_not_ours(target, self.ledger.written(target), source=source)
         if kept is None:
             return []
@@ -356,7 +411,7 @@ class Run:
         while len(self._in_flight) >= self.jobs * 2:
             finished, self._in_flight = cf.wait(self._in_flight, return_when=cf.FIRST_COMPLETED)
             for future in finished:
-                future.result()
+                self._shas.update(future.result())
         self._in_flight.add(pool.submit(_render_chunk, chunk, self.settings))
 
     def _workers(self, templates: set[tuple[str, str]]) -> cf.ProcessPoolExecutor:
@@ -393,11 +448,11 @@ class Run:
         return ics.calendar_file(doc, self.settings, previous=previous)
 
     def _case_folder(self, case: str) -> Path:
-        # Resolving the outbox is a system call per path part: once per case is enough.
-        folder = self._folders.get(case)
-        if folder is None:
-            folder = self._folders[case] = case_folder(self.settings.outbox, case)
-        return folder
+        # Resolving the outbox is a system call per part of its path: once a run is enough.
+        # (The case folders are not kept: a batch has a case a row, and would keep them all.)
+        if self._outbox is None:
+            self._outbox = self.settings.outbox.resolve()
+        return case_folder(self.settings.outbox, case, root=self._outbox)
 
     def _staging_folder(self) -> Path:
         if self._staging is None:
@@ -444,7 +499,8 @@ class _Moves:
 
     def __init__(self, staging: Path) -> None:
         self.staging = staging
-        self.done: list[tuple[Path, Path, Path | None]] = []  # (staged, target, the old file)
+        # (staged, target, the old file)
+        self.done: list[tuple[str | Path, Path, Path | None]] = []
         self.folders: list[Path] = []  # case folders made for the moves
         self.set_aside: list[Kept] = []  # a person's files moved beside their new version
 
@@ -456,7 +512,7 @@ class _Moves:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.append(folder)
 
-    def move(self, staged: Path, target: Path) -> Path:
+    def move(self, staged: str | Path, target: Path) -> Path:
         old = self.staging / f"old-{next(_OLD):06d}{target.suffix}"
         kept: Path | None = old
         try:
@@ -465,7 +521,7 @@ class _Moves:
             kept = None  # nothing there yet
         except OSError:
             kept = None  # a share without hard links: the old file cannot be put back
-        publish_file(staged, target)
+        os.replace(staged, target)  # its folder was made first (`folder`)
         self.done.append((staged, target, kept))
         return target
 
@@ -492,19 +548,6 @@ class _Moves:
         for folder in self.folders:
             with contextlib.suppress(OSError):  # not empty: another run's documents are there
                 folder.rmdir()
-
-
-def _files(
-    docx: Path, target: Path, *, pdf: Path | None = None, calendar: Path | None = None
-) -> list[tuple[Path, Path]]:
-    """A document's staged files and their places in the outbox: the .docx first, so the
-    .pdf and .ics are never there without it."""
-    pairs = [(docx, target)]
-    if pdf is not None:
-        pairs.append((pdf, target.with_suffix(".pdf")))
-    if calendar is not None:
-        pairs.append((calendar, target.with_suffix(".ics")))
-    return pairs
 
 
 def _not_converted(
@@ -544,25 +587,19 @@ def _worker_start(run: int) -> None:
     threading.Thread(target=watch, name="ipdocs-run-alive", daemon=True).start()
 
 
-def _render_one(doc: Document, target: Path, settings: Settings, ref: str = "") -> None:
-    publish(render.render_document(doc, settings, ref=ref), target)
-
-
-def _render_chunk(tasks: list[tuple[Document, Path, str]], settings: Settings) -> int:
-    """In a worker process: render and write a few documents; only a count goes back.
-
-    Each document is written and flushed to disk (fsync) by a thread while the next one
-    renders: a flush waits on the disk, not the processor, and doing it inline left the
-    two cores idle about a quarter of the time with two jobs (bench/batch.py, cores busy).
-    """
-    with cf.ThreadPoolExecutor(max_workers=1) as disk:
-        writes = [
-            disk.submit(publish, render.render_document(doc, settings, ref=ref), target)
-            for doc, target, ref in tasks
-        ]
-        for write in writes:
-            write.result()
-    return len(tasks)
+def _render_chunk(
+    tasks: list[tuple[Document, str, str]], settings: Settings
+) -> list[tuple[str, str]]:
+    """Render and write a few documents into the staging folder (here, or in a worker
+    process); only each file's name and SHA-256 go back. They reach the disk with the
+    others before they are published (`staging.flush`)."""
+    return [
+        (
+            os.path.basename(target),
+            staging.write(target, render.render_document(doc, settings, ref=ref), FILE_MODE),
+        )
+        for doc, target, ref in tasks
+    ]
 
 
 def default_jobs() -> int:

@@ -13,14 +13,25 @@ data. So every run, before it makes its own folder, sweeps the folders of runs t
 A live run's folder is never touched: two watchers, or a watcher and a batch, may share the
 outbox, also from two machines. A live run's folder changes whenever it writes a document, and
 nothing ipdocs does leaves one unchanged for a day.
+
+A staged file is written once under a name only its run uses (`write`), and flushed to disk
+with all the others just before they are published (`flush`): one flush of the disk for a
+batch instead of one per document. A file flushed on its own waits for the disk every time,
+which cost about as much as rendering the document (bench/batch.py). Nothing is lost by
+waiting: until it is published, a staged file is only a copy the run can make again.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import hashlib
 import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,6 +47,49 @@ def create(outbox: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     sweep(root)
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{_host()}-", dir=root))
+
+
+def write(path: str | Path, data: bytes, mode: int) -> str:
+    """Write a staged file (a new name in the run's own folder) with permissions `mode`;
+    returns the SHA-256 of its bytes. Not yet flushed to disk: see `flush`."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return hashlib.sha256(data).hexdigest()
+
+
+def flush(folder: Path) -> None:
+    """Everything written in `folder` (and anywhere on its disk) is on the disk when this
+    returns: on Linux one syncfs(2) for the whole disk; elsewhere each file in turn."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        syncfs = _syncfs()
+        if syncfs is not None and syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False):
+            file = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(file)
+            finally:
+                os.close(file)
+
+
+@functools.cache
+def _syncfs():  # type: ignore[no-untyped-def]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
 
 
 def sweep(root: Path, *, now: float | None = None) -> list[Path]:

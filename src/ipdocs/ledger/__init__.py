@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import redact
+from ..facts import unpack
 from ..publish import FILE_MODE, disk_full
 from ..results import Result
 from .plan import PlanFacts
@@ -47,6 +48,37 @@ __all__ = [
     "PlanRow",
     "default_path",
 ]
+
+
+class PathKeys:
+    """A document's key in the ledger: its absolute path with every link resolved, as
+    `str(path.resolve())` gives, for many paths in a few folders. A folder is resolved once
+    (a system call per part of its path), and then only the file itself is looked at."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path | str) -> str:
+        text = os.fspath(path)
+        if ".." in text.split(os.sep):  # a link before the ".." decides where it leads
+            return os.path.realpath(text)
+        text = os.path.abspath(text)
+        folder, name = os.path.split(text)
+        if not name or os.path.islink(text):
+            return os.path.realpath(text)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = self._folder(folder)
+        return os.path.join(real, name)
+
+    def _folder(self, folder: str) -> str:
+        parent, name = os.path.split(folder)
+        if not name or parent == folder or os.path.islink(folder):
+            return os.path.realpath(folder)
+        real = self._folders.get(parent)
+        if real is None:
+            real = self._folders[parent] = self._folder(parent)
+        return os.path.join(real, name)
 
 
 def default_path(outbox: Path) -> Path:
@@ -159,13 +191,15 @@ class Ledger(PlanFacts):
                 kind,
             ),
         )
+        keys = PathKeys()
         for made in result.made:
             if made.path is not None:
+                path = keys(made.path)
                 self._upsert_document(
                     made.case,
                     made.kind,
                     made.date,
-                    made.path,
+                    path,
                     "rendered",
                     result.sha256,
                     made.covers_transfer,
@@ -174,18 +208,15 @@ class Ledger(PlanFacts):
                 if made.person:
                     self._db.execute(
                         "INSERT OR REPLACE INTO people (path, sak, name) VALUES (?, ?, ?)",
-                        (str(Path(made.path).resolve()), made.case, redact(made.person)),
+                        (path, made.case, redact(made.person)),
                     )
-                ref = getattr(made, "ref", "")
-                if ref:
+                if made.ref:
                     self._db.execute(
                         "INSERT OR IGNORE INTO refs (ref, path, recorded_at) VALUES (?, ?, ?)",
-                        (ref, str(Path(made.path).resolve()), now),
+                        (made.ref, path, now),
                     )
                 if made.facts is not None:
-                    self._record_facts(
-                        str(Path(made.path).resolve()), made.case, made.kind, made.date, made.facts
-                    )
+                    self._record_facts(path, made.case, made.kind, made.date, unpack(made.facts))
 
     def add_signed(
         self,
@@ -242,8 +273,8 @@ class Ledger(PlanFacts):
 
     def record_written(self, files: list[tuple[Path, str]], *, source: str) -> None:
         """Files ipdocs just put in the outbox, each with its SHA-256, made from `source`."""
-        now = timestamp_now()
-        rows = [(str(Path(p).resolve()), sha, redact(source), now) for p, sha in files]
+        now, keys = timestamp_now(), PathKeys()
+        rows = [(keys(p), sha, redact(source), now) for p, sha in files]
         sql = (
             "INSERT OR REPLACE INTO written (path, sha256, source, written_at) VALUES (?, ?, ?, ?)"
         )
@@ -274,7 +305,7 @@ class Ledger(PlanFacts):
         case: str,
         kind: str,
         date: dt.date,
-        path: Path,
+        path: Path | str,  # str: already a key (PathKeys)
         origin: str,
         sha256: str,
         covers_transfer: bool | None,
@@ -293,7 +324,7 @@ class Ledger(PlanFacts):
                 case,
                 kind,
                 date.isoformat(),
-                str(Path(path).resolve()),
+                path if isinstance(path, str) else str(Path(path).resolve()),
                 origin,
                 sha256,
                 None if covers_transfer is None else int(covers_transfer),
