@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import scans
-from conftest import DATA, office_settings, require_program
+from conftest import DATA, office_settings, require_program, run_cli
 from pdfs import certificates, scan_pdf, sign
 from watchkit import WatcherProcess, make_office, wait_until
 
@@ -24,6 +24,12 @@ from ipdocs.reference import Reference
 
 DPI = 200  # enough for the test; the bench scans at 300 dpi
 A, B = "IP-2026-0042", "IP-2026-0077"
+
+
+@pytest.fixture(autouse=True)
+def _no_watcher_left_running():
+    yield
+    WatcherProcess.kill_all()
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +192,51 @@ def test_the_watcher_routes_a_stack_to_its_cases(office):
         }
         consent = next(d for d in scans_a if d.kind == "samtykke")
         assert consent.covers_transfer is not None  # taken from the rendered consent
+
+
+def test_render_on_a_stack_keeps_the_pages_it_cannot_file_as_the_watcher_does(office):
+    """`ipdocs render Skann_….pdf`, the stack given on the command line instead of through the
+    inbox: the pages before the first code and a document the ledger does not know are each
+    saved as their own PDF in inbox/feil/ with a report, and the terminal says where."""
+    root, documents = office
+    stack = _stack(root / "skann" / "Skann_20261203_0009.pdf", documents, before=1, unknown=True)
+    original = stack.read_bytes()
+    nc, ni, nm = (_count(documents, k) for k in ("samtykke", "innkalling", "referat"))
+    unknown = 1 + nc + ni + 1
+
+    done = run_cli("render", str(stack), cwd=root)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert stack.read_bytes() == original  # the user's stack is left where it was, as it was
+    failed = root / "inbox" / "feil"
+    first, stranger = (f"Skann_20261203_0009_side_{n}.pdf" for n in (1, unknown))
+    assert sorted(p.name for p in failed.iterdir()) == sorted(
+        [first, f"{first}.feil.txt", stranger, f"{stranger}.feil.txt"]
+    )
+    assert len(pikepdf.open(failed / first).pages) == 1
+    report = (failed / f"{first}.feil.txt").read_text(encoding="utf-8")
+    assert "Side 1 i «Skann_20261203_0009.pdf» ble ikke lagt i noen sak" in report
+    assert "ferdig/" not in report  # the stack was not moved anywhere
+    out = done.stdout
+    assert f"side 1: ikke lagt i noen sak, ligger i {failed / first}" in out, out
+    assert f"side {unknown}: ikke lagt i noen sak, ligger i {failed / stranger}" in out, out
+    assert "side 1: side 1:" not in out  # each problem says its pages once
+    assert "Traceback" not in done.stderr
+    assert len(list((root / "outbox" / A / "signert").glob("*.pdf"))) == 2
+
+
+def test_the_watchers_log_counts_one_document_and_one_part_in_the_singular(office):
+    root, documents = office
+    blank = _blank(documents)
+    stack = scans.save_scan(
+        root / "inbox" / "Skann_0005.pdf", [blank, *_scanned(documents, "samtykke")], dpi=DPI
+    )
+    watcher = WatcherProcess(root)
+    wait_until(
+        (root / "inbox" / "ferdig" / stack.name).is_file, timeout=60, what="the stack routed"
+    )
+    wait_until(lambda: "ble delt etter QR-kodene" in watcher.text(), timeout=10, what="the log")
+    assert "1 dokument lagt i saken, 1 del i feil/" in watcher.text()
 
 
 def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
