@@ -223,6 +223,9 @@ def test_render_on_a_stack_keeps_the_pages_it_cannot_file_as_the_watcher_does(of
     assert "side 1: side 1:" not in out  # each problem says its pages once
     assert "Traceback" not in done.stderr
     assert len(list((root / "outbox" / A / "signert").glob("*.pdf"))) == 2
+    checked = run_cli("check", str(stack), cwd=root).stdout
+    assert "side 1: kan ikke legges i noen sak\n" in checked, checked
+    assert len(list(failed.iterdir())) == 4  # check saves nothing
 
 
 def test_the_watchers_log_counts_one_document_and_one_part_in_the_singular(office):

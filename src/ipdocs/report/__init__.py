@@ -152,11 +152,12 @@ def result_lines(
     if result.split is None or not result.refused:
         return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
     lines += [f"  Advarsel: {line}" for line in warning_lines(result)]
-    lines.append(f"Ikke lagt i noen sak, fra {name}:")
+    nowhere = "kan ikke legges i noen sak" if checking else "ikke lagt i noen sak"
+    lines.append(f"{nowhere.capitalize()}, fra {name}:")
     for refused in result.refused:
         where = (saved or {}).get(refused.label)
         kept = f", ligger i {where}" if where is not None else ""
-        lines.append(redact(f"  - {refused.label}: ikke lagt i noen sak{kept}"))
+        lines.append(redact(f"  - {refused.label}: {nowhere}{kept}"))
         lines += [redact(f"    {p.what} {p.fix}".rstrip()) for p in refused.problems]
     return lines
 
