@@ -272,6 +272,7 @@ def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
         result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     assert result.status == "refused" and result.split is None
     assert "<sak>_<dokument>.pdf" in str(result.problems[0])
+    assert "Ingen av sidene har en QR-kode fra ipdocs" in str(result.problems[0])
     assert not (root / "outbox" / A / "signert").exists()
 
 

@@ -146,7 +146,7 @@ def route_stack(
     except OSError as exc:
         return signed.unreadable(path, exc)
     if not any(references):
-        return signed.refused(path, (signed.unnamed(),), digest, ledger=ledger, write=write)
+        return signed.refused(path, (_no_code(),), digest, ledger=ledger, write=write)
 
     made: list[Made] = []
     refused: list[Refused] = []
@@ -190,6 +190,17 @@ def route_stack(
     if ledger is not None and write:
         ledger.add_stack(result)
     return result
+
+
+def _no_code() -> Problem:
+    """A PDF whose name says nothing, and no page of it carries a code of ours."""
+    named = signed.unnamed()
+    return Problem(
+        named.where,
+        "Ingen av sidene har en QR-kode fra ipdocs, og filnavnet sier ikke hvilken sak og "
+        "hvilket dokument PDF-en er.",
+        named.fix,
+    )
 
 
 def _rendered_document(
