@@ -228,6 +228,28 @@ def test_render_on_a_stack_keeps_the_pages_it_cannot_file_as_the_watcher_does(of
     assert len(list(failed.iterdir())) == 4  # check saves nothing
 
 
+def test_status_points_to_a_stacks_left_over_pages_and_clears_when_they_are_dealt_with(office):
+    """`ipdocs status` lists a stack with pages no case took as an open failure with the
+    reports of those pages (there is no report for the stack itself); once they have left
+    feil/ (fixed and dropped again, or deleted), it is no longer open."""
+    root, documents = office
+    stack = _stack(root / "skann" / "Skann_20261203_0010.pdf", documents, before=1, unknown=True)
+    run_cli("render", str(stack), cwd=root)
+    failed = root / "inbox" / "feil"
+    reports = sorted(p.name for p in failed.glob("*.feil.txt"))
+    assert len(reports) == 2
+
+    shown = run_cli("status", cwd=root).stdout
+    assert "Åpne feil (1)" in shown, shown
+    for report in reports:
+        assert f"Rapport: {Path('inbox') / 'feil' / report}" in shown, shown
+
+    for path in list(failed.iterdir()):
+        path.unlink()
+    shown = run_cli("status", cwd=root).stdout
+    assert "Ingen åpne feil." in shown, shown
+
+
 def test_the_watchers_log_counts_one_document_and_one_part_in_the_singular(office):
     root, documents = office
     blank = _blank(documents)
