@@ -40,10 +40,11 @@ def status_lines(
     for failure in known:
         if failure.cleared is not None:
             continue
-        if _is_stack(failure.row):
+        reports = _stack_reports(inbox, failure.row.name) if _is_stack(failure.row) else None
+        if reports is not None:
             # A stack's failure is its pages left over in feil/, each with its report.
-            parts[failure.row.name] = _stack_reports(inbox, failure.row.name)
-            if not parts[failure.row.name]:
+            parts[failure.row.name] = reports
+            if not reports:
                 continue  # dealt with: none of them is in feil/ any more
         failures.append(failure.row)
     kept = {f.row.name: f.kept for f in known if f.cleared is None}
@@ -131,10 +132,11 @@ def _is_stack(row: InputRow) -> bool:
     return row.status == "partial" and row.name.lower().endswith(".pdf")
 
 
-def _stack_reports(inbox: Path | None, name: str) -> list[Path]:
-    """The reports of a stack's pages left in feil/ (`Skann_0001_side_4-5.pdf.feil.txt`)."""
+def _stack_reports(inbox: Path | None, name: str) -> list[Path] | None:
+    """The reports of a stack's pages left in feil/ (`Skann_0001_side_4-5.pdf.feil.txt`);
+    None without a feil/ to look in (the pages were put beside the stack)."""
     if inbox is None or not (inbox / FAILED).is_dir():
-        return []
+        return None
     prefix = f"{Path(name).stem}_side_"
     return sorted(
         p
