@@ -287,6 +287,28 @@ def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
     assert [h for m in result.made for h in images(m.path)] == images(stack)
 
 
+def test_pages_fed_upside_down_are_filed_upright(office, tmp_path):
+    """A page through the feeder upside down (or a quarter turned) is shown the right way up
+    in the filed copy (its /Rotate set; its image untouched): the code on it reads upright."""
+    import pypdfium2
+    import zxingcpp
+
+    root, documents = office
+    minutes = _scanned(documents, "referat")
+    pages = [scans.feed(minutes[0], turned=True, skew=2.0), minutes[1].rotate(90, expand=True)]
+    stack = scans.save_scan(tmp_path / "Skann_0006.pdf", pages, dpi=DPI)
+    with Ledger.for_outbox(root / "outbox") as ledger:
+        [made] = stacks.route_stack(stack, office_settings(root), ledger=ledger).made
+    pdf = pypdfium2.PdfDocument(made.path)
+    try:
+        for index in range(len(pdf)):
+            image = pdf[index].render(scale=150 / 72, grayscale=True).to_pil()
+            [code] = zxingcpp.read_barcodes(image)
+            assert abs(code.orientation) <= 10, (index, code.orientation)
+    finally:
+        pdf.close()
+
+
 def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
     root, documents = office
     stack = scan_pdf(tmp_path / "Skann_0003.pdf", 2)  # a scanner's pages, no code on them
