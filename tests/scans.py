@@ -89,6 +89,9 @@ def feed(image: Image.Image, *, turned: bool = False, skew: float = 0.0) -> Imag
 def save_scan(path: Path, images: list[Image.Image], *, dpi: int, quality: int = 70) -> Path:
     """An image-only PDF, one JPEG page per image (what office scanners write)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Copies: Pillow keeps what one save was told on the images it wrote (encoderinfo), and a
+    # page image used in one stack and then first in another lost a page of the second.
+    images = [image.copy() for image in images]
     images[0].save(
         path, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=quality
     )

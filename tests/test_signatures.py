@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pytest
 from conftest import DATA, require_program
 from pdfs import CASE, certificates, render, sign, text_pdf
@@ -87,3 +88,56 @@ def _without_signatures(bundle: pikepdf.Pdf) -> bool:
             if annot.get("/Subtype") == "/Widget":
                 return False
     return True
+
+
+@pytest.mark.parametrize("embedded", [True, False], ids=["pdfa-ready", "fonts-not-embedded"])
+def test_pdfa_keeps_a_signed_original_beside_the_bundle(tmp_path, settings, embedded):
+    """--pdfa with another document that must be converted (a scan whose fonts are not
+    embedded): the signed PDF still counts as signed. Its original lies beside the bundle and
+    validates, the index says so, and the manifest lists it; when it is PDF/A-ready as it is,
+    it is not converted (its signature fields are not carried into the bundle anyway)."""
+    require_program("pdftotext")
+    require_program("gs")
+    import datetime as dt
+
+    from pdfs import file_signed
+
+    render(settings, DATA / "formats_samtykke.yaml")
+    file_signed(
+        settings,
+        f"{CASE}_fullmakt_signert.pdf",
+        "fullmakt",
+        dt.date(2026, 12, 3),
+        lambda p: text_pdf(p, ["Fullmakt fra et annet program"], embedded=False),
+    )
+    ca, cert, key = certificates(tmp_path)
+    unsigned = text_pdf(
+        tmp_path / "samtykke.pdf", ["Samtykke, signert med BankID"], embedded=embedded
+    )
+    signed = sign(unsigned, tmp_path / f"{CASE}_samtykke_signert.pdf", ca, cert, key)
+    signed_bytes = signed.read_bytes()
+    with Ledger.for_outbox(settings.outbox) as ledger:
+        [filed] = process_file(signed, settings, ledger=ledger).documents
+
+    archive = make_archive(settings, CASE, "avslutning", pdfa=True)
+    original = archive.path.parent / f"{archive.path.stem}.originaler" / filed.name
+    assert original.read_bytes() == signed_bytes
+    status = _validate(original, ca)
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    with pikepdf.open(archive.path) as bundle:
+        assert _without_signatures(bundle)
+        assert pikepdf.pdfa.check(bundle, "2b").verdict == "pass"
+    index = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(archive.path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Signert elektronisk; originalen ligger ved" in index
+    documents = json.loads(archive.manifest.read_text())["dokumenter"]
+    [entry] = [d for d in documents if d["kilde"] == filed.name]
+    assert entry.get("signert_elektronisk") is True
+    assert entry["original_sha256"] == hashlib.sha256(signed_bytes).hexdigest()
+    assert ("konvertert" in entry) is not embedded
+    [fullmakt] = [d for d in documents if d["dokument"] == "fullmakt"]
+    assert "konvertert" in fullmakt

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import scans
-from conftest import DATA, office_settings, require_program
+from conftest import DATA, office_settings, require_program, run_cli
 from pdfs import certificates, scan_pdf, sign
 from watchkit import WatcherProcess, make_office, wait_until
 
@@ -24,6 +24,12 @@ from ipdocs.reference import Reference
 
 DPI = 200  # enough for the test; the bench scans at 300 dpi
 A, B = "IP-2026-0042", "IP-2026-0077"
+
+
+@pytest.fixture(autouse=True)
+def _no_watcher_left_running():
+    yield
+    WatcherProcess.kill_all()
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +194,76 @@ def test_the_watcher_routes_a_stack_to_its_cases(office):
         assert consent.covers_transfer is not None  # taken from the rendered consent
 
 
+def test_render_on_a_stack_keeps_the_pages_it_cannot_file_as_the_watcher_does(office):
+    """`ipdocs render Skann_….pdf`, the stack given on the command line instead of through the
+    inbox: the pages before the first code and a document the ledger does not know are each
+    saved as their own PDF in inbox/feil/ with a report, and the terminal says where."""
+    root, documents = office
+    stack = _stack(root / "skann" / "Skann_20261203_0009.pdf", documents, before=1, unknown=True)
+    original = stack.read_bytes()
+    nc, ni, nm = (_count(documents, k) for k in ("samtykke", "innkalling", "referat"))
+    unknown = 1 + nc + ni + 1
+
+    done = run_cli("render", str(stack), cwd=root)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert stack.read_bytes() == original  # the user's stack is left where it was, as it was
+    failed = root / "inbox" / "feil"
+    first, stranger = (f"Skann_20261203_0009_side_{n}.pdf" for n in (1, unknown))
+    assert sorted(p.name for p in failed.iterdir()) == sorted(
+        [first, f"{first}.feil.txt", stranger, f"{stranger}.feil.txt"]
+    )
+    assert len(pikepdf.open(failed / first).pages) == 1
+    report = (failed / f"{first}.feil.txt").read_text(encoding="utf-8")
+    assert "Side 1 i «Skann_20261203_0009.pdf» ble ikke lagt i noen sak" in report
+    assert "ferdig/" not in report  # the stack was not moved anywhere
+    out = done.stdout
+    assert f"side 1: ikke lagt i noen sak, ligger i {failed / first}" in out, out
+    assert f"side {unknown}: ikke lagt i noen sak, ligger i {failed / stranger}" in out, out
+    assert "side 1: side 1:" not in out  # each problem says its pages once
+    assert "Traceback" not in done.stderr
+    assert len(list((root / "outbox" / A / "signert").glob("*.pdf"))) == 2
+    checked = run_cli("check", str(stack), cwd=root).stdout
+    assert "side 1: kan ikke legges i noen sak\n" in checked, checked
+    assert len(list(failed.iterdir())) == 4  # check saves nothing
+
+
+def test_status_points_to_a_stacks_left_over_pages_and_clears_when_they_are_dealt_with(office):
+    """`ipdocs status` lists a stack with pages no case took as an open failure with the
+    reports of those pages (there is no report for the stack itself); once they have left
+    feil/ (fixed and dropped again, or deleted), it is no longer open."""
+    root, documents = office
+    stack = _stack(root / "skann" / "Skann_20261203_0010.pdf", documents, before=1, unknown=True)
+    run_cli("render", str(stack), cwd=root)
+    failed = root / "inbox" / "feil"
+    reports = sorted(p.name for p in failed.glob("*.feil.txt"))
+    assert len(reports) == 2
+
+    shown = run_cli("status", cwd=root).stdout
+    assert "Åpne feil (1)" in shown, shown
+    for report in reports:
+        assert f"Rapport: {Path('inbox') / 'feil' / report}" in shown, shown
+
+    for path in list(failed.iterdir()):
+        path.unlink()
+    shown = run_cli("status", cwd=root).stdout
+    assert "Ingen åpne feil." in shown, shown
+
+
+def test_the_watchers_log_counts_one_document_and_one_part_in_the_singular(office):
+    root, documents = office
+    blank = _blank(documents)
+    stack = scans.save_scan(
+        root / "inbox" / "Skann_0005.pdf", [blank, *_scanned(documents, "samtykke")], dpi=DPI
+    )
+    watcher = WatcherProcess(root)
+    wait_until(
+        (root / "inbox" / "ferdig" / stack.name).is_file, timeout=60, what="the stack routed"
+    )
+    wait_until(lambda: "ble delt etter QR-kodene" in watcher.text(), timeout=10, what="the log")
+    assert "1 dokument lagt i saken, 1 del i feil/" in watcher.text()
+
+
 def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
     root, documents = office
     stack = _stack(tmp_path / "Skann_0002.pdf", documents)
@@ -211,6 +287,28 @@ def test_parts_are_the_scanned_pages_unchanged(office, tmp_path):
     assert [h for m in result.made for h in images(m.path)] == images(stack)
 
 
+def test_pages_fed_upside_down_are_filed_upright(office, tmp_path):
+    """A page through the feeder upside down (or a quarter turned) is shown the right way up
+    in the filed copy (its /Rotate set; its image untouched): the code on it reads upright."""
+    import pypdfium2
+    import zxingcpp
+
+    root, documents = office
+    minutes = _scanned(documents, "referat")
+    pages = [scans.feed(minutes[0], turned=True, skew=2.0), minutes[1].rotate(90, expand=True)]
+    stack = scans.save_scan(tmp_path / "Skann_0006.pdf", pages, dpi=DPI)
+    with Ledger.for_outbox(root / "outbox") as ledger:
+        [made] = stacks.route_stack(stack, office_settings(root), ledger=ledger).made
+    pdf = pypdfium2.PdfDocument(made.path)
+    try:
+        for index in range(len(pdf)):
+            image = pdf[index].render(scale=150 / 72, grayscale=True).to_pil()
+            [code] = zxingcpp.read_barcodes(image)
+            assert abs(code.orientation) <= 10, (index, code.orientation)
+    finally:
+        pdf.close()
+
+
 def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
     root, documents = office
     stack = scan_pdf(tmp_path / "Skann_0003.pdf", 2)  # a scanner's pages, no code on them
@@ -218,6 +316,7 @@ def test_a_stack_without_any_code_is_refused_as_before(office, tmp_path):
         result = stacks.route_stack(stack, office_settings(root), ledger=ledger)
     assert result.status == "refused" and result.split is None
     assert "<sak>_<dokument>.pdf" in str(result.problems[0])
+    assert "Ingen av sidene har en QR-kode fra ipdocs" in str(result.problems[0])
     assert not (root / "outbox" / A / "signert").exists()
 
 

@@ -84,6 +84,16 @@ def test_every_document_page_is_numbered_below_its_content(case):
     assert "Liggende side nederst" in _text(made.path, 8)  # turned: its foot is a long side
 
 
+def test_the_index_page_is_numbered_too_with_the_case(case):
+    """Every page outside the cover carries the case and its number: the index (one page
+    here) says «<sak> · Innhold, side 1 av 1» at its foot, its own count, not the documents'."""
+    require_program("pdftotext")
+    made = make_archive(case, CASE, "avslutning")
+    index = _text(made.path, 2)
+    assert f"{CASE} · Innhold, side 1 av 1" in index
+    assert "Side 1 av 6" not in index  # the documents' numbers start after it
+
+
 def test_the_stamps_match_the_index(case):
     require_program("pdftotext")
     made = make_archive(case, CASE, "avslutning")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pikepdf
 
-from . import bundle, cover, language
+from . import bundle, cover, language, signatures
 from ._exec import ghostscript, soffice
 from .errors import ConversionError, InputError, Problem
 from .kinds import DocumentKind
@@ -144,7 +144,7 @@ def _build(
                 # Not PDF/A as they are: converted (Ghostscript), and the bundle made again.
                 work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ipdocs-")))
                 say(f"Gjør om {_documents(len(exc.parts))} til PDF/A med Ghostscript …")
-                converted = _to_pdfa(exc.parts, work, stack)
+                converted = _to_pdfa(exc.parts, opened, work, stack)
                 parts = [converted.get(p, (p, opened[p]))[0] for p in parts]
                 sources = dict(opened) | dict(converted.values())
                 try:
@@ -248,9 +248,10 @@ def _open_all(
     return opened
 
 
-def _to_pdfa(failing, work: Path, stack: contextlib.ExitStack) -> dict:
+def _to_pdfa(failing, opened, work: Path, stack: contextlib.ExitStack) -> dict:
     """Each part that is not PDF/A as it is, converted: {part: (converted part, its PDF)}.
-    A part Ghostscript cannot convert is refused, named; nothing is written."""
+    A part Ghostscript cannot convert is refused, named; nothing is written. A signed part
+    stays signed for the bundle (its original beside it), though its conversion is not."""
     converted, problems = {}, []
     for number, (part, why) in enumerate(failing, start=1):
         target = work / f"{number:03d}_{part.pdf.stem}.pdfa.pdf"
@@ -261,7 +262,12 @@ def _to_pdfa(failing, work: Path, stack: contextlib.ExitStack) -> dict:
         conversion = bundle.Conversion(
             part.pdf, ghostscript.version(), why, bundle.sha256_file(target)
         )
-        new = dataclasses.replace(part, pdf=target, conversion=conversion)
+        new = dataclasses.replace(
+            part,
+            pdf=target,
+            conversion=conversion,
+            electronic=part.electronic or signatures.is_signed(opened[part]),
+        )
         try:
             converted[part] = (new, stack.enter_context(bundle.open_source(target)))
         except InputError:

@@ -49,6 +49,8 @@ class Part:
     source: Path  # the file the ledger names: a .docx, or a signed .pdf
     pdf: Path  # the PDF that goes in: the source itself, the PDF beside it, or its conversion
     conversion: Conversion | None = None  # --pdfa: `pdf` is a PDF/A copy made from another
+    # Digitally signed as filed: said here when `pdf` is a conversion, which keeps no signature.
+    electronic: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def assemble(
     The parts' PDFs must stay open until this returns (their page contents are read while
     the bundle is written)."""
     counts = [len(pdf.pages) for _, pdf in parts]
-    electronic = [signatures.is_signed(pdf) for _, pdf in parts]
+    electronic = [part.electronic or signatures.is_signed(pdf) for part, pdf in parts]
     n_front = 1 + cover.index_pages(len(parts))
     blank_after_front = duplex and n_front % 2 == 1
     placed, label, index = [], 1, n_front + blank_after_front
@@ -148,7 +150,7 @@ def assemble(
         remove_javascript(out)
     out.Root.Lang = pikepdf.String("nn-NO" if lang == "nn" else "nb-NO")
     _metadata(out, title=title, author=front.municipality or front.unit)
-    _save(out, parts, into, pdfa=pdfa)
+    _save(out, parts, electronic, into, pdfa=pdfa)
     return Built(len(out.pages), tuple(placed))
 
 
@@ -376,7 +378,7 @@ def _metadata(out: pikepdf.Pdf, *, title: str, author: str) -> None:
         meta["xmp:ModifyDate"] = now
 
 
-def _save(out: pikepdf.Pdf, parts, into: BinaryIO, *, pdfa: bool) -> None:
+def _save(out: pikepdf.Pdf, parts, electronic: list[bool], into: BinaryIO, *, pdfa: bool) -> None:
     # Straight to the file: pikepdf writes a 3 MB bundle to an open file in about half the
     # time it takes to write it to an io.BytesIO.
     if not pdfa:
@@ -389,7 +391,7 @@ def _save(out: pikepdf.Pdf, parts, into: BinaryIO, *, pdfa: bool) -> None:
     try:
         pikepdf.pdfa.save(out, into, PDFA_FLAVOUR)
     except pikepdf.pdfa.PdfaError as exc:
-        raise _not_pdfa(parts, exc.report) from None
+        raise _not_pdfa(parts, electronic, exc.report) from None
 
 
 class NotPdfa(Exception):
@@ -412,14 +414,18 @@ def not_pdfa_problem(part: Part, why: str) -> Problem:
     )
 
 
-def _not_pdfa(parts, report) -> Exception:
-    """Name the documents that keep the bundle from being PDF/A, each checked on its own."""
+def _not_pdfa(parts, electronic: list[bool], report) -> Exception:
+    """Name the documents that keep the bundle from being PDF/A, each checked on its own, as
+    it goes into the bundle (a signed one without its signature fields and form)."""
     import pikepdf.pdfa
 
     failing = []
-    for part, pdf in parts:
+    for (part, pdf), signed in zip(parts, electronic, strict=True):
         probe = pikepdf.new()
-        probe.add_pages_from(pdf, outlines="ignore")
+        if signed:
+            _copy_pages(probe, pdf, signed=True)
+        else:
+            probe.add_pages_from(pdf, outlines="ignore")
         _drop_slideshow(probe.pages)
         remove_javascript(probe)
         pikepdf.pdfa.prepare(probe, PDFA_FLAVOUR)

@@ -162,6 +162,7 @@ def draw(cover: Cover, entries: list[Entry], lang: str) -> FrontMatter:
     texts = [w["title"], w["secret"], w["consent"], w["contents"], cover.municipality, cover.unit]
     texts += [label for label, _ in lines] + [value for _, value in lines]
     texts += [e.title for e in entries] + [w["index_page"], w["number"], w["document"]]
+    texts += [f"{cover.case} · 0123456789"]  # the index's footer
     texts += [w["no_consent"]]
     regular, bold = _fonts("".join(texts))
     buffer = io.BytesIO()
@@ -277,9 +278,11 @@ def _draw_index(canvas: Canvas, cover: Cover, entries, w: dict, regular: str, bo
         if cover.no_consent and page == total - 1:
             canvas.setFont(bold, 11)
             canvas.drawString(_LEFT, 70, w["no_consent"])
+        # Every page outside the cover says the case and its number on paper; the index
+        # counts its own pages (the documents' numbers start after it, as its rows say).
         canvas.setFont(regular, 11)
-        if total > 1:
-            canvas.drawCentredString(_WIDTH / 2, 40, w["index_page"].format(n=page + 1, of=total))
+        footer = f"{cover.case} · " + w["index_page"].format(n=page + 1, of=total)
+        canvas.drawCentredString(_WIDTH / 2, 40, footer)
         canvas.showPage()
     return links
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,17 +63,23 @@ def page_label(first: int, last: int) -> str:
 
 def read_references(path: Path) -> list[Reference | None]:
     """The reference on each page of the PDF, None where no code of ours can be read."""
+    return [ref for ref, _ in read_pages(path)]
+
+
+def read_pages(path: Path) -> list[tuple[Reference | None, int]]:
+    """Each page's reference (None where no code of ours can be read) and the quarter turn
+    clockwise (0, 90, 180, 270) that shows it upright, as its code lies on the page."""
     import pypdfium2
 
-    found: list[Reference | None] = []
+    found: list[tuple[Reference | None, int]] = []
     pdf = pypdfium2.PdfDocument(path)
     try:
         for page in _pages(pdf):
             try:
-                ref = _read_page(page, FIRST_DPI) or _read_page(page, SECOND_DPI)
+                read = _read_page(page, FIRST_DPI) or _read_page(page, SECOND_DPI)
             finally:
                 page.close()
-            found.append(ref)
+            found.append(read or (None, 0))
     finally:
         pdf.close()
     return found
@@ -84,7 +90,7 @@ def _pages(pdf: pypdfium2.PdfDocument) -> Iterator[pypdfium2.PdfPage]:
         yield pdf[index]
 
 
-def _read_page(page: pypdfium2.PdfPage, dpi: int) -> Reference | None:
+def _read_page(page: pypdfium2.PdfPage, dpi: int) -> tuple[Reference, int] | None:
     import zxingcpp
 
     bitmap = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False)
@@ -98,7 +104,9 @@ def _read_page(page: pypdfium2.PdfPage, dpi: int) -> Reference | None:
     for code in codes:
         ref = reference.parse(code.text)
         if ref is not None:
-            return ref
+            # zxing gives the code's turn counter-clockwise as it is seen, -180…180 (a slight
+            # skew included): the quarter turn clockwise that undoes it.
+            return ref, round(-code.orientation / 90) * 90 % 360
     return None
 
 
@@ -115,10 +123,15 @@ def split(references: list[Reference | None]) -> list[Segment]:
     return segments
 
 
-def extract(pdf: pikepdf.Pdf, first: int, last: int) -> bytes:
-    """Pages first..last as a PDF of their own: the page objects copied, streams untouched."""
+def extract(pdf: pikepdf.Pdf, first: int, last: int, turns: Sequence[int] = ()) -> bytes:
+    """Pages first..last as a PDF of their own: the page objects copied, streams untouched.
+    `turns` (one per page of the stack) turns a page fed upside down the right way up: only
+    its /Rotate changes, so a PDF reader and the archive show it upright."""
     part = pikepdf.new()
     part.pages.extend(pdf.pages[first : last + 1])
+    for page, turn in zip(part.pages, turns[first : last + 1], strict=False):
+        if turn:
+            page.rotate(turn, relative=True)
     out = io.BytesIO()
     # The same pages give the same bytes: a stack dropped in again files onto the same names.
     part.save(out, deterministic_id=True)
@@ -140,13 +153,15 @@ def route_stack(
         signed.check_pdf(path)
         with pikepdf.open(path) as probe:
             electronic = signatures.is_signed(probe)
-        references = read_references(path)
+        read = read_pages(path)
+        references = [ref for ref, _ in read]
+        turns = [turn for _, turn in read]
     except InputError as exc:
         return signed.refused(path, exc.problems, digest, ledger=ledger, write=write)
     except OSError as exc:
         return signed.unreadable(path, exc)
     if not any(references):
-        return signed.refused(path, (signed.unnamed(),), digest, ledger=ledger, write=write)
+        return signed.refused(path, (_no_code(),), digest, ledger=ledger, write=write)
 
     made: list[Made] = []
     refused: list[Refused] = []
@@ -159,7 +174,7 @@ def route_stack(
         segments = [Segment(0, len(references) - 1, first)]
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for segment in segments:
-            part = data if electronic else extract(pdf, segment.first, segment.last)
+            part = data if electronic else extract(pdf, segment.first, segment.last, turns)
             row, why = _rendered_document(segment, ledger)
             if row is None or segment.reference is None:
                 why = why or signed.unnamed()  # (a row always comes with its reference)
@@ -190,6 +205,17 @@ def route_stack(
     if ledger is not None and write:
         ledger.add_stack(result)
     return result
+
+
+def _no_code() -> Problem:
+    """A PDF whose name says nothing, and no page of it carries a code of ours."""
+    named = signed.unnamed()
+    return Problem(
+        named.where,
+        "Ingen av sidene har en QR-kode fra ipdocs, og filnavnet sier ikke hvilken sak og "
+        "hvilket dokument PDF-en er.",
+        named.fix,
+    )
 
 
 def _rendered_document(

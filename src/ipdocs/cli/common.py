@@ -42,7 +42,8 @@ def run_files(
         warn_about_sender(settings)
 
     def made(result: Result) -> None:
-        for line in result_lines(result, checking=not write):
+        saved = _save_leftovers(result, settings) if write else None
+        for line in result_lines(result, checking=not write, saved=saved):
             click.echo(line)
 
     def stopped(entry: Stopped) -> None:
@@ -73,6 +74,21 @@ def run_files(
         )
     )
     return done.exit_code
+
+
+def _save_leftovers(result: Result, settings: Settings) -> dict[str, Path] | None:
+    """A scanned stack given on the command line: the pages no case took go to the inbox's
+    feil/ as their own PDFs with a report, as the watcher puts them (the stack stays put).
+    Without an inbox (never made here, or a share that is away) they go beside the stack."""
+    if result.split is None or not result.split.leftovers:
+        return None
+    from ..watch.folders import Folders
+    from ..watch.outcome import file_leftovers
+
+    inbox = settings.inbox.resolve()
+    failed = Folders(inbox).failed if inbox.is_dir() else result.source.resolve().parent
+    whole = f"Hele bunken ligger der den lå ({result.source.resolve()}), og er ikke endret."
+    return file_leftovers(result, name=result.source.name, failed=failed, whole=whole)
 
 
 @click.group(

@@ -29,9 +29,11 @@ Etterpå ligger filen i:
   inbox/feil/     filen har feil: <navn>.feil.txt sier hva du må rette.
                   Rett filen og legg den i innboksen igjen.
 
-Signerte skann blir lagt i outbox/<sak>/signert/. Gi dem navnet
+Signerte skann blir lagt i outbox/<sak>/signert/. En bunke rett fra skanneren
+(Skann_20261203_0001.pdf) blir delt etter QR-koden på sidene, og hvert
+dokument lagt i sin sak. Har sidene ingen QR-kode, gi filen navnet
 <sak>_<dokument>.pdf (for eksempel IP-2026-0042_samtykke_signert.pdf), eller
-legg dem i inbox/signert/<sak>/. Stopp med Ctrl-C.
+legg den i inbox/signert/<sak>/. Stopp med Ctrl-C.
 
 \b
 Eksempel:

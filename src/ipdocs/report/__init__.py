@@ -6,7 +6,7 @@ text passes `redact`, so a fødselsnummer never reaches a screen, log or report.
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..errors import (
@@ -32,7 +32,9 @@ def problem_lines(result: Result) -> list[str]:
     lines: list[str] = []
     for refused in result.refused:
         for problem in refused.problems:
-            lines.append(redact(f"{_label(refused.label)}{problem}"))
+            # A stack's part names its pages once («side 4–5: …»), not as label and place.
+            label = "" if problem.where == refused.label else _label(refused.label)
+            lines.append(redact(f"{label}{problem}"))
     return lines
 
 
@@ -133,8 +135,11 @@ def _notes(result: Result, *, warning: str, refused: str) -> list[str]:
     return lines
 
 
-def result_lines(result: Result, *, checking: bool) -> list[str]:
-    """`ipdocs render` and `check`: a line per document, then warnings and problems."""
+def result_lines(
+    result: Result, *, checking: bool, saved: Mapping[str, Path] | None = None
+) -> list[str]:
+    """`ipdocs render` and `check`: a line per document, then warnings and problems; for a
+    scanned stack, the pages no case took and where they were `saved` (page label: PDF)."""
     name = redact(result.source.name)
     lines = []
     for made in result.made:
@@ -144,7 +149,17 @@ def result_lines(result: Result, *, checking: bool) -> list[str]:
         else:
             extras = f" (+ {', '.join(e.suffix for e in made.extras)})" if made.extras else ""
             lines.append(f"Laget: {made.path}{extras}{label}  (fra {name})")
-    return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
+    if result.split is None or not result.refused:
+        return lines + _notes(result, warning="  Advarsel: ", refused=f"Avvist: {name}")
+    lines += [f"  Advarsel: {line}" for line in warning_lines(result)]
+    nowhere = "kan ikke legges i noen sak" if checking else "ikke lagt i noen sak"
+    lines.append(f"{nowhere.capitalize()}, fra {name}:")
+    for refused in result.refused:
+        where = (saved or {}).get(refused.label)
+        kept = f", ligger i {where}" if where is not None else ""
+        lines.append(redact(f"  - {refused.label}: {nowhere}{kept}"))
+        lines += [redact(f"    {p.what} {p.fix}".rstrip()) for p in refused.problems]
+    return lines
 
 
 def files_summary(

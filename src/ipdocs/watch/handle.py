@@ -174,13 +174,18 @@ class Handler:
                     "Laget %s for %s (filen %s%s%s).", made.kind, made.case, short, label, extra
                 )
         if result.split is not None:
+            pages, parts = result.split.pages, len(result.made)
+            left = len(result.split.leftovers)
             log.info(
-                "Filen %s (%d sider) ble delt etter QR-kodene: %d dokumenter lagt i saken, %d "
-                "deler i %s/. Bunken og en merknad om hvor sidene ble lagt, ligger i %s/.",
+                "Filen %s (%d %s) ble delt etter QR-kodene: %d %s lagt i saken, %d %s i %s/. "
+                "Bunken og en merknad om hvor sidene ble lagt, ligger i %s/.",
                 short,
-                result.split.pages,
-                len(result.made),
-                len(result.split.leftovers),
+                pages,
+                "side" if pages == 1 else "sider",
+                parts,
+                "dokument" if parts == 1 else "dokumenter",
+                left,
+                "del" if left == 1 else "deler",
                 FAILED,
                 DONE,
             )

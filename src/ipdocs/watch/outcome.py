@@ -104,21 +104,31 @@ def program_fault(claim: Claim, error: str) -> Result:
 def _file_routed(claim: Claim, result: Result, folders: Folders) -> Path:
     """A stack split by its codes: the pages left over each go to feil/ as their own PDF with
     a report; the stack itself, whole, to ferdig/ with the note saying where every page went."""
+    whole = f"Hele bunken ligger i {DONE}/, med en merknad om hvor de andre sidene ble lagt."
+    saved = file_leftovers(result, name=claim.rel.name, failed=folders.failed, whole=whole)
+    names = {label: path.name for label, path in saved.items()}
+    note = stacks.report(result, name=claim.rel.name, failed_folder=FAILED, names=names)
+    return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
+
+
+def file_leftovers(result: Result, *, name: str, failed: Path, whole: str) -> dict[str, Path]:
+    """The pages of a routed stack that no case took, each saved in `failed` as its own PDF
+    with a report (`whole` says where the stack itself is); {page label: the PDF}. The
+    watcher calls it, and `ipdocs render` on a stack, so no page is ever left nowhere."""
     assert result.split is not None, "a routed stack's result"
-    stem = redact(Path(claim.rel.name).stem)
-    names = {}
+    stem = redact(Path(name).stem)
+    saved = {}
     for left in result.split.leftovers:
-        target = _publish_new(left.data, folders.failed, f"{stem}{left.suffix}", ".pdf")
-        names[left.label] = target.name
+        target = _publish_new(left.data, failed, f"{stem}{left.suffix}", ".pdf")
+        saved[left.label] = target
         text = (
-            f"{left.label.capitalize()} i «{claim.rel.name}» ble ikke lagt i noen sak, og "
+            f"{left.label.capitalize()} i «{name}» ble ikke lagt i noen sak, og "
             f"ligger her som {target.name}.\n\n{left.problem.what} {left.problem.fix}\n\n"
-            f"Hele bunken ligger i {DONE}/, med en merknad om hvor de andre sidene ble lagt.\n"
+            f"{whole}\n"
         )
         report = fit_name(target.name, reserve=len(REPORT_SUFFIX)) + REPORT_SUFFIX
         publish(redact(text).encode("utf-8"), target.with_name(report))
-    note = stacks.report(result, name=claim.rel.name, failed_folder=FAILED, names=names)
-    return _file_with_note(claim, folders.done, note, NOTE_SUFFIX)
+    return saved
 
 
 def _publish_new(data: bytes, folder: Path, stem: str, suffix: str) -> Path:

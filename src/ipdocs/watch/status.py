@@ -36,7 +36,17 @@ def status_lines(
         for row in recent:
             lines.append(f"  {_when(row.received_at)}  {row.name}: {_what(row, outbox)}")
     known = ledger.failures(cleared=everything, limit=200 if everything else 50)
-    failures = [f.row for f in known if f.cleared is None]
+    failures, parts = [], {}
+    for failure in known:
+        if failure.cleared is not None:
+            continue
+        reports = _stack_reports(inbox, failure.row.name) if _is_stack(failure.row) else None
+        if reports is not None:
+            # A stack's failure is its pages left over in feil/, each with its report.
+            parts[failure.row.name] = reports
+            if not reports:
+                continue  # dealt with: none of them is in feil/ any more
+        failures.append(failure.row)
     kept = {f.row.name: f.kept for f in known if f.cleared is None}
     lines.append("")
     if not failures:
@@ -52,6 +62,9 @@ def status_lines(
                 lines.append(f"      - {problem}")
             if len(row.problems) > 3:
                 lines.append(f"      … og {len(row.problems) - 3} til")
+            if row.name in parts:
+                lines += [f"      Rapport: {report}" for report in parts[row.name]]
+                continue
             report = _report(inbox, row.name, kept.get(row.name))
             if report is not None:
                 lines.append(f"      Rapport: {report}")
@@ -111,6 +124,25 @@ def _report(inbox: Path | None, name: str, kept: Path | None = None) -> Path | N
     wanted = f"{name}{REPORT_SUFFIX}"
     found = sorted(p for p in failed.rglob("*" + REPORT_SUFFIX) if p.name == wanted)
     return found[-1] if found else None
+
+
+def _is_stack(row: InputRow) -> bool:
+    """A scanned stack routed by its codes with pages left over (stacks.py): the only PDF
+    that can be partly made."""
+    return row.status == "partial" and row.name.lower().endswith(".pdf")
+
+
+def _stack_reports(inbox: Path | None, name: str) -> list[Path] | None:
+    """The reports of a stack's pages left in feil/ (`Skann_0001_side_4-5.pdf.feil.txt`);
+    None without a feil/ to look in (the pages were put beside the stack)."""
+    if inbox is None or not (inbox / FAILED).is_dir():
+        return None
+    prefix = f"{Path(name).stem}_side_"
+    return sorted(
+        p
+        for p in (inbox / FAILED).iterdir()
+        if p.name.startswith(prefix) and p.name.endswith(".pdf" + REPORT_SUFFIX)
+    )
 
 
 def _waiting(inbox: Path) -> int | None:
