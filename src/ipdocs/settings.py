@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import tomllib
 import zoneinfo
 from collections.abc import Callable
@@ -33,6 +34,7 @@ def today_in_oslo(clock: Clock = system_clock) -> dt.date:
     return clock().astimezone(OSLO).date()
 
 
+@functools.cache  # where the package is does not change while it runs
 def bundled_templates() -> Path:
     """The default templates: inside the installed package, or templates/ in a checkout."""
     installed = Path(__file__).with_name("templates")

@@ -273,8 +273,8 @@ class Ledger(PlanFacts):
 
     def record_written(self, files: list[tuple[Path, str]], *, source: str) -> None:
         """Files ipdocs just put in the outbox, each with its SHA-256, made from `source`."""
-        now, keys = timestamp_now(), PathKeys()
-        rows = [(keys(p), sha, redact(source), now) for p, sha in files]
+        now, keys, name = timestamp_now(), PathKeys(), redact(source)
+        rows = ((keys(p), sha, name, now) for p, sha in files)  # a batch's: not held twice
         sql = (
             "INSERT OR REPLACE INTO written (path, sha256, source, written_at) VALUES (?, ?, ?, ?)"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
@@ -20,7 +21,12 @@ Path_ = tuple[str | int, ...]
 
 
 def normalise_key(key: object) -> str:
-    text = str(key).strip().casefold().replace(" ", "_").replace("-", "_")
+    return _normalised(str(key))
+
+
+@functools.lru_cache(maxsize=4096)  # the same few dozen keys, on every row of a batch
+def _normalised(key: str) -> str:
+    text = key.strip().casefold().replace(" ", "_").replace("-", "_")
     text = text.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
     return ALIASES.get(text, text)
 
