@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -10,11 +11,13 @@ import sys
 import textwrap
 import time
 
+import pytest
 from conftest import DATA, run_cli
 from watchkit import wait_until
 
 from ipdocs import staging
 from ipdocs.errors import ExitCode
+from ipdocs.publish import FILE_MODE
 
 HOUR = 3600.0
 
@@ -181,3 +184,33 @@ def test_sigterm_stops_a_batch_like_ctrl_c_and_leaves_nothing(tmp_path):
     assert list(outbox.glob(".ipdocs/staging-*")) == []
     assert not any(p.suffix == ".tmp" for p in outbox.rglob("*"))
     wait_until(lambda: not _processes_in(tmp_path), timeout=15, what="the workers to stop")
+
+
+def test_a_staged_file_is_written_once_with_its_mode_and_hash(tmp_path):
+    target = tmp_path / "000001.docx"
+    data = b"PK\x03\x04" + bytes(range(256)) * 100
+    assert staging.write(target, data, FILE_MODE) == hashlib.sha256(data).hexdigest()
+    assert target.read_bytes() == data
+    assert target.stat().st_mode & 0o777 == FILE_MODE
+    with pytest.raises(FileExistsError):  # a staged name is never written twice
+        staging.write(target, b"other", FILE_MODE)
+    assert target.read_bytes() == data
+
+
+def test_flushing_a_staging_folder_works_with_and_without_syncfs(tmp_path, monkeypatch):
+    for number in range(3):
+        staging.write(tmp_path / f"{number:06d}.docx", b"x" * 1000, FILE_MODE)
+    if sys.platform.startswith("linux"):
+        assert staging._syncfs() is not None  # one call for the whole disk
+    staging.flush(tmp_path)
+    calls = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(staging, "_syncfs", lambda: None)  # a system without syncfs(2)
+    monkeypatch.setattr(staging.os, "fsync", fsync)
+    staging.flush(tmp_path)
+    assert len(calls) == 3  # each file in turn
