@@ -354,3 +354,26 @@ def test_a_ledger_with_part_of_a_step_already_is_upgraded(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     assert db.execute("SELECT sha256 FROM written").fetchall() == [("abc",)]
     assert [r[1] for r in db.execute("PRAGMA table_info(inputs)")].count("kept") == 1
+
+
+def test_path_keys_are_the_resolved_paths(tmp_path, monkeypatch):
+    from ipdocs.ledger import PathKeys
+
+    real = tmp_path / "disk" / "utboks"
+    (real / "IP-1").mkdir(parents=True)
+    (tmp_path / "snarvei").symlink_to(real)  # the outbox reached through a link
+    (real / "IP-1" / "a.docx").write_bytes(b"x")
+    (real / "IP-1" / "lenke.docx").symlink_to(real / "IP-1" / "a.docx")
+    monkeypatch.chdir(tmp_path)
+    keys = PathKeys()
+    for path in [
+        tmp_path / "snarvei" / "IP-1" / "a.docx",
+        tmp_path / "snarvei" / "IP-1" / "lenke.docx",  # a link to another file
+        tmp_path / "snarvei" / "IP-1" / "ny.docx",  # not there yet
+        tmp_path / "snarvei" / "IP-2" / "ny.docx",  # nor its folder
+        tmp_path / "snarvei" / "IP-1" / ".." / "IP-1" / "a.docx",
+        Path("snarvei") / "IP-1" / "a.docx",  # relative to the working folder
+        str(tmp_path / "snarvei" / "IP-1" / "a.docx"),
+    ]:
+        assert keys(path) == str(Path(path).resolve()), path
+        assert keys(path) == str(Path(path).resolve()), path  # and again, from its cache
