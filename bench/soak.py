@@ -5,7 +5,8 @@
 One real `ipdocs watch` (one job) takes `--files` inputs, fed a few at a time as coordinators
 would drop them over weeks, never more than `--backlog` waiting: 70 % good notes (each its own
 case), 10 % with a mistake (to feil/), 10 % copies of a good note made before (the same bytes:
-to ferdig/ with a note, not made again) and 10 % signed scans (filed to outbox/<sak>/signert/).
+to ferdig/ with a note, not made again) and 10 % signed scans of cases made before (filed to
+outbox/<sak>/signert/).
 
 Printed: the watcher's peak RSS (VmHWM) and its open file descriptors after the warm-up (the
 first tenth of the files, at most 100: templates and libraries loaded) and at the end, and
@@ -65,7 +66,10 @@ def inputs(count: int) -> list[tuple[str, bytes]]:
         elif kind == 6 and made:
             files.append((f"kopi_{n:05d}.yaml", made[(n * 7) % len(made)]))
         elif kind == 9:
-            files.append((f"IP-S-{n:05d}_samtykke_signert.pdf", scan(n)))
+            # The signed consent of a case made well before (the watcher files a scan only to
+            # a case it knows): a good note dropped 51 files earlier, done by now.
+            case = n - 51 if n >= 51 else n - 1
+            files.append((f"IP-S-{case:05d}_samtykke_signert.pdf", scan(n)))
         else:
             data = good(n)
             made.append(data)

@@ -51,3 +51,40 @@ def test_utskrift_puts_every_invitation_in_one_pdf_in_row_order(tmp_path):
 
     again = run_cli("batch", "post.csv", "--utskrift", "--no-ics", cwd=tmp_path, timeout=300)
     assert pack.with_name(f"{pack.stem}_2.pdf").is_file(), again.stdout  # the first is kept
+
+
+def test_tosidig_puts_a_blank_page_after_each_letter_with_an_odd_page_count(tmp_path):
+    require_program("soffice")
+    require_program("pdftotext")
+    sent = (dt.date.today() - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    meeting = (dt.date.today() + dt.timedelta(days=14)).strftime("%d.%m.%Y")
+    rows = [
+        f"IP-2026-00{n};Person {n};{meeting};09:00;10:00;Rådhuset;;Ola Hansen;400 31 579;"
+        f"Per Olsen (Fastlege);Status;{sent}"
+        for n in (61, 62, 63)
+    ]
+    (tmp_path / "post.csv").write_text(";".join(HEADER) + "\n" + "\n".join(rows) + "\n")
+    result = run_cli("batch", "post.csv", "--tosidig", "--no-ics", cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr  # --tosidig gives --utskrift
+    [pack] = (tmp_path / "outbox" / "utskrift").glob("????-??-??_innkallinger.pdf")
+    pages = []
+    with pikepdf.open(pack) as pdf:
+        for number in range(1, len(pdf.pages) + 1):
+            pages.append(
+                subprocess.run(
+                    ["pdftotext", "-f", str(number), "-l", str(number), str(pack), "-"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+        sizes = {tuple(round(float(v), 1) for v in page.mediabox) for page in pdf.pages}
+    # Each letter is one page: letter, blank, letter, blank, letter (none after the last).
+    assert len(pages) == 5, [p[:40] for p in pages]
+    assert [bool(p.strip()) for p in pages] == [True, False, True, False, True]
+    assert [next(c for c in ("0061", "0062", "0063") if c in p) for p in pages[::2]] == [
+        "0061",
+        "0062",
+        "0063",
+    ]
+    assert len(sizes) == 1  # the blank pages are the letters' paper size

@@ -6,7 +6,9 @@ order of the rows, so a secretary prints a batch for posting in one go.
 
 It reads only what the run made (`Result.made` and the PDFs beside the documents). A second
 pack on the same day gets its own name (`…_innkallinger_2.pdf`): the first may not be printed
-yet.
+yet. For a printer that prints on both sides (`--tosidig`), a blank page follows each letter
+with an odd number of pages, so every letter starts on a sheet of its own and goes in its own
+envelope.
 """
 
 from __future__ import annotations
@@ -35,18 +37,26 @@ def invitation_pdfs(result: Result) -> list[Path]:
     ]
 
 
-def make_print_pack(result: Result, outbox: Path, today: dt.date) -> Path | None:
-    """Write the pack; None when the run made no invitation PDF."""
+def make_print_pack(
+    result: Result, outbox: Path, today: dt.date, *, duplex: bool = False
+) -> Path | None:
+    """Write the pack; None when the run made no invitation PDF. `duplex`: a blank page after
+    each letter with an odd number of pages (not after the last)."""
     sources = invitation_pdfs(result)
     if not sources:
         return None
     pack = pikepdf.new()
     opened = []
     try:
-        for source in sources:
+        for number, source in enumerate(sources, start=1):
             pdf = pikepdf.open(source)
             opened.append(pdf)
             pack.pages.extend(pdf.pages)
+            if duplex and len(pdf.pages) % 2 and number < len(sources):
+                box = pdf.pages[-1].mediabox  # the same paper as the letter's last page
+                pack.add_blank_page(
+                    page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+                )
         out = io.BytesIO()
         pack.save(out)
     finally:

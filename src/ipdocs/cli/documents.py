@@ -258,6 +258,7 @@ Eksempel:
   ipdocs batch innkallinger.xlsx
   ipdocs batch innkallinger.csv --pdf --ut utsendelse
   ipdocs batch innkallinger.xlsx --pdf --utskrift
+  ipdocs batch innkallinger.xlsx --utskrift --tosidig
 """
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FIL")
@@ -271,6 +272,14 @@ Eksempel:
     "skrives ut og sendes i posten (outbox/utskrift/<dato>_innkallinger.pdf). Gir PDF av "
     "hver innkalling også.",
 )
+@click.option(
+    "--tosidig",
+    "duplex",
+    is_flag=True,
+    help="Utskriften er for en skriver som skriver på begge sider: en tom side etter hver "
+    "innkalling med et oddetall sider, så hver innkalling begynner på et nytt ark og kan "
+    "legges i sin egen konvolutt. Gir --utskrift.",
+)
 @_click_nb.jobs_option(
     "Hvor mange innkallinger som lages samtidig (standard: antall prosessorkjerner)."
 )
@@ -282,6 +291,7 @@ def batch(
     pdf: bool,
     ics: bool,
     print_pack: bool,
+    duplex: bool,
     jobs: int | None,
 ) -> int:
     from ..pipeline import process_batch
@@ -296,6 +306,7 @@ def batch(
             "«Innkallinger» i en Excel-fil (.xlsx) eller en CSV-fil. Møtenotater (YAML eller "
             f"JSON) og arbeidsbøker med ett møte lages med «ipdocs render {name}»."
         )
+    print_pack = print_pack or duplex
     settings = load_settings(ctx, outbox=out, pdf=True if print_pack else pdf, ics=ics)
     warn_about_sender(settings)
     with Progress(count_rows(file)) as progress:
@@ -304,7 +315,7 @@ def batch(
     if print_pack:
         from ..printpack import make_print_pack
 
-        pack = make_print_pack(result, settings.outbox, settings.today)
+        pack = make_print_pack(result, settings.outbox, settings.today, duplex=duplex)
         click.echo(f"Til utskrift: {pack}" if pack else "Ingen innkallinger å skrive ut.")
     return outcome(refused=len(result.refused))
 
