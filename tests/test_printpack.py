@@ -15,10 +15,7 @@ HEADER = [*REQUIRED, "sendt"]
 
 
 def test_utskrift_puts_every_invitation_in_one_pdf_in_row_order(tmp_path):
-    require_program("soffice")
-    require_program("pdftotext")
-    sent = (dt.date.today() - dt.timedelta(days=1)).strftime("%d.%m.%Y")
-    meeting = (dt.date.today() + dt.timedelta(days=14)).strftime("%d.%m.%Y")
+    sent, meeting = _dates()
     rows = [
         f"IP-2026-0052;Kari Nordmann;{meeting};09:00;10:00;Rådhuset;;Ola Hansen;400 31 579;"
         f"Per Olsen (Fastlege);Status;{sent}",
@@ -54,10 +51,7 @@ def test_utskrift_puts_every_invitation_in_one_pdf_in_row_order(tmp_path):
 
 
 def test_tosidig_puts_a_blank_page_after_each_letter_with_an_odd_page_count(tmp_path):
-    require_program("soffice")
-    require_program("pdftotext")
-    sent = (dt.date.today() - dt.timedelta(days=1)).strftime("%d.%m.%Y")
-    meeting = (dt.date.today() + dt.timedelta(days=14)).strftime("%d.%m.%Y")
+    sent, meeting = _dates()
     rows = [
         f"IP-2026-00{n};Person {n};{meeting};09:00;10:00;Rådhuset;;Ola Hansen;400 31 579;"
         f"Per Olsen (Fastlege);Status;{sent}"
@@ -88,3 +82,15 @@ def test_tosidig_puts_a_blank_page_after_each_letter_with_an_odd_page_count(tmp_
         "0063",
     ]
     assert len(sizes) == 1  # the blank pages are the letters' paper size
+
+
+def _dates() -> tuple[str, str]:
+    """Yesterday (sent) and a meeting two weeks on, as a coordinator writes them; the programs
+    the print pack needs."""
+    require_program("soffice")
+    require_program("pdftotext")
+    today = dt.date.today()
+    return (
+        (today - dt.timedelta(days=1)).strftime("%d.%m.%Y"),
+        (today + dt.timedelta(days=14)).strftime("%d.%m.%Y"),
+    )

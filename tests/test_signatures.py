@@ -55,19 +55,11 @@ def test_a_signed_pdf_is_kept_whole_and_beside_the_bundle(tmp_path, settings):
     assert filed.read_bytes() == signed_bytes  # filed byte for byte
 
     archive = make_archive(settings, CASE, "avslutning")
-    original = archive.path.parent / f"{archive.path.stem}.originaler" / filed.name
-    assert original.read_bytes() == signed_bytes
-    status = _validate(original, ca)
-    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    _original_kept_and_valid(archive, filed, signed_bytes, ca)
 
     with pikepdf.open(archive.path) as bundle:
         assert _without_signatures(bundle)
-    index = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(archive.path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    index = _page_text(archive.path, 2)
     assert "Samtykke (signert) – Signert elektronisk; originalen ligger ved" in index
     manifest = json.loads(archive.manifest.read_text())
     [entry] = [d for d in manifest["dokumenter"] if d.get("signert_elektronisk")]
@@ -120,19 +112,11 @@ def test_pdfa_keeps_a_signed_original_beside_the_bundle(tmp_path, settings, embe
         [filed] = process_file(signed, settings, ledger=ledger).documents
 
     archive = make_archive(settings, CASE, "avslutning", pdfa=True)
-    original = archive.path.parent / f"{archive.path.stem}.originaler" / filed.name
-    assert original.read_bytes() == signed_bytes
-    status = _validate(original, ca)
-    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    _original_kept_and_valid(archive, filed, signed_bytes, ca)
     with pikepdf.open(archive.path) as bundle:
         assert _without_signatures(bundle)
         assert pikepdf.pdfa.check(bundle, "2b").verdict == "pass"
-    index = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(archive.path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    index = _page_text(archive.path, 2)
     assert "Signert elektronisk; originalen ligger ved" in index
     documents = json.loads(archive.manifest.read_text())["dokumenter"]
     [entry] = [d for d in documents if d["kilde"] == filed.name]
@@ -141,3 +125,20 @@ def test_pdfa_keeps_a_signed_original_beside_the_bundle(tmp_path, settings, embe
     assert ("konvertert" in entry) is not embedded
     [fullmakt] = [d for d in documents if d["dokument"] == "fullmakt"]
     assert "konvertert" in fullmakt
+
+
+def _page_text(path, number: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def _original_kept_and_valid(archive, filed, signed_bytes: bytes, ca) -> None:
+    """The signed original lies beside the bundle byte for byte, and its signature holds."""
+    original = archive.path.parent / f"{archive.path.stem}.originaler" / filed.name
+    assert original.read_bytes() == signed_bytes
+    status = _validate(original, ca)
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
