@@ -341,7 +341,8 @@ class Run:
                 try:
                     with output_errors(self.settings.outbox):
                         # What the run wrote is on the disk before any of it is published.
-                        staging.flush(self._staging_folder())
+                        if made:
+                            staging.flush(self._staging_folder())
                         for folder in {m.path.parent for m in made if m.path is not None}:
                             moves.folder(folder)  # first: most likely to fail
                         for index, pairs in enumerate(files):
