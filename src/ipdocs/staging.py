@@ -64,17 +64,19 @@ def write(path: str | Path, data: bytes, mode: int) -> str:
 
 def flush(folder: Path) -> None:
     """Everything written in `folder` (and anywhere on its disk) is on the disk when this
-    returns: on Linux one syncfs(2) for the whole disk; elsewhere each file in turn."""
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        syncfs = _syncfs()
-        if syncfs is not None and syncfs(fd) == 0:
-            return
-    finally:
-        os.close(fd)
+    returns: on Linux one syncfs(2) for the whole disk; elsewhere each file in turn (Windows
+    cannot open a folder, and flushes a file only through a handle that may write)."""
+    syncfs = _syncfs()
+    if syncfs is not None:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
     for entry in os.scandir(folder):
         if entry.is_file(follow_symlinks=False):
-            file = os.open(entry.path, os.O_RDONLY)
+            file = os.open(entry.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
             try:
                 os.fsync(file)
             finally:
