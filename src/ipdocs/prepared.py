@@ -286,8 +286,10 @@ class PreparedTemplate:
         if not all(_PLAIN_PROPERTY.fullmatch(v) for v in values):
             return self._core_part(values, made_at)  # python-docx says what is wrong, if anything
         blob = self._core_shape(made_at is not None)
-        for index, value in enumerate(values):
-            if not isinstance(self._properties[PROPERTIES[index]], str):
+        for index, (source, value) in enumerate(
+            zip(self._properties.values(), values, strict=True)
+        ):
+            if not isinstance(source, str):  # rendered: its stand-in is in the shape
                 escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 blob = blob.replace(_stand_in(index), escaped.encode("utf-8"))
         if made_at is not None:

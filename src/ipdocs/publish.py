@@ -148,13 +148,6 @@ def writing(target: Path, *, exclusive: bool = False, sync: bool = True) -> Iter
         raise
 
 
-def publish_file(staged: Path, target: Path) -> Path:
-    """Move a finished file (written with `publish` in a folder on the same disk) into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(staged, target)
-    return target
-
-
 def sha256_of(path: str | Path) -> str:
     """A file's SHA-256, read a megabyte at a time."""
     import hashlib

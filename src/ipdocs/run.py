@@ -173,7 +173,8 @@ class Run:
         return target
 
     def publish(self, result: Result) -> Result:
-        """Finish the documents begun for one file's result (its `made`, in order).
+        """Finish the documents begun for one file's result (its `made`, in order, each with
+        the path `begin` returned).
 
         Raises what stopped the rendering (a template error in a worker comes back here); the
         documents stay staged, for `abandon` to remove.
@@ -186,12 +187,6 @@ class Run:
         self._in_flight = set()
         begun, self._begun = self._begun, []
         self._report("render", len(begun), len(begun))
-        if any(m.path != b.target for m, b in zip(result.made, begun, strict=True)):
-            made = [
-                dataclasses.replace(m, path=b.target)
-                for m, b in zip(result.made, begun, strict=True)
-            ]
-            result = dataclasses.replace(result, made=tuple(made))
         if self.settings.pdf:  # staged until finish(): a failed PDF leaves nothing in the outbox
             entry = _Entry(result)
             for index, b in enumerate(begun):

@@ -240,7 +240,15 @@ class Ledger(PlanFacts):
                 (sha256, redact(name), now, json.dumps([str(path)])),
             )
             self._upsert_document(
-                case, kind, date, path, "signed", sha256, covers_transfer, now, copy_of=copy_of
+                case,
+                kind,
+                date,
+                PathKeys()(path),
+                "signed",
+                sha256,
+                covers_transfer,
+                now,
+                copy_of=copy_of,
             )
             if kind == "samtykke" and self._has_plan():
                 self._refresh_plan(case)  # the consent came back signed
@@ -287,7 +295,7 @@ class Ledger(PlanFacts):
     def written(self, path: Path) -> tuple[str, str] | None:
         """The SHA-256 and input name of what ipdocs last wrote at `path`, if it did."""
         row = self._db.execute(
-            "SELECT sha256, source FROM written WHERE path = ?", (str(Path(path).resolve()),)
+            "SELECT sha256, source FROM written WHERE path = ?", (PathKeys()(path),)
         ).fetchone()
         return (row[0], row[1]) if row else None
 
@@ -297,7 +305,7 @@ class Ledger(PlanFacts):
             self._db.execute(
                 "UPDATE inputs SET kept = ? WHERE id = (SELECT max(id) FROM inputs"
                 " WHERE sha256 = ? AND name = ? AND status IN ('refused', 'partial'))",
-                (str(Path(path).resolve()), sha256, redact(name)),
+                (PathKeys()(path), sha256, redact(name)),
             )
 
     def _upsert_document(
@@ -305,7 +313,7 @@ class Ledger(PlanFacts):
         case: str,
         kind: str,
         date: dt.date,
-        path: Path | str,  # str: already a key (PathKeys)
+        key: str,  # the document's path as PathKeys gives it
         origin: str,
         sha256: str,
         covers_transfer: bool | None,
@@ -324,7 +332,7 @@ class Ledger(PlanFacts):
                 case,
                 kind,
                 date.isoformat(),
-                path if isinstance(path, str) else str(Path(path).resolve()),
+                key,
                 origin,
                 sha256,
                 None if covers_transfer is None else int(covers_transfer),
